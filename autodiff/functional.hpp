@@ -1,0 +1,92 @@
+// The functional API: derivatives of plain callables at a point. Each call records f once on a
+// fresh tape of its own (nesting is safe) and sweeps it in reverse.
+//
+//   auto f = [](const nabla::VectorXv& x) { return exp(x[0]) * x[1] * x[1]; };
+//   Eigen::VectorXd g = nabla::gradient(f, Eigen::Vector2d(0, 1));   // (1, 2)
+#pragma once
+
+#include <Eigen/Core>
+#include <concepts>
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+#include "derivative.hpp"
+#include "eigen_support.hpp"
+#include "scoped_tape.hpp"
+#include "tape.hpp"
+
+namespace nabla {
+
+namespace detail {
+
+template <class R>
+constexpr bool is_plain_vector_v =
+    std::is_base_of_v<Eigen::PlainObjectBase<std::decay_t<R>>, std::decay_t<R>>;
+
+// Calls f on fresh independent variables for x; returns them and f's result.
+template <class F>
+auto record_at(Tape& tape, F& f, const Eigen::VectorXd& x) {
+  static_assert(std::is_invocable_v<F&, const VectorXv&>,
+                "nabla: f must be callable as f(const nabla::VectorXv&)");
+  VectorXv xv(x.size());
+  for (Eigen::Index i = 0; i < x.size(); ++i) xv[i] = tape.variable(x[i]);
+  auto y = std::invoke(f, std::as_const(xv));
+  return std::pair<VectorXv, decltype(y)>(std::move(xv), std::move(y));
+}
+
+template <class R>
+void require_scalar_result() {
+  static_assert(std::is_same_v<std::decay_t<R>, Var>,
+                "nabla: f must return nabla::Var (a double result would carry no derivative)");
+}
+
+inline Eigen::VectorXd input_adjoints(const Tape& tape, const VectorXv& xv) {
+  Eigen::VectorXd g(xv.size());
+  for (Eigen::Index i = 0; i < xv.size(); ++i) g[i] = tape.adjoint_at(xv[i].index());
+  return g;
+}
+
+}  // namespace detail
+
+// f(x) and ∇f(x) for f: Rⁿ → R written with Var.
+template <class F>
+std::pair<double, Eigen::VectorXd> value_and_gradient(F&& f, const Eigen::VectorXd& x) {
+  detail::ScopedTape scope;
+  Tape& tape = scope.tape();
+  auto [xv, y] = detail::record_at(tape, f, x);
+  detail::require_scalar_result<decltype(y)>();
+  tape.reverse(y);
+  return {y.value(), detail::input_adjoints(tape, xv)};
+}
+
+// ∇f(x) for f: Rⁿ → R written with Var.
+template <class F>
+Eigen::VectorXd gradient(F&& f, const Eigen::VectorXd& x) {
+  return value_and_gradient(std::forward<F>(f), x).second;
+}
+
+// The m×n Jacobian of f: Rⁿ → Rᵐ (f returns a VectorXv): one recording, one reverse sweep
+// per output.
+template <class F>
+Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
+  detail::ScopedTape scope;
+  Tape& tape = scope.tape();
+  auto [xv, y] = detail::record_at(tape, f, x);
+  using R = decltype(y);
+  static_assert(detail::is_plain_vector_v<R>,
+                "nabla::jacobian: f must return a plain nabla::VectorXv, not an Eigen "
+                "expression (which may refer to locals of f that no longer exist): "
+                "return a VectorXv or call .eval()");
+  static_assert(std::is_same_v<typename std::decay_t<R>::Scalar, Var>,
+                "nabla::jacobian: f must return a vector of nabla::Var");
+  Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(y.size(), x.size());
+  for (Eigen::Index k = 0; k < y.size(); ++k) {
+    if (y[k].is_constant()) continue;
+    tape.reverse(y[k]);
+    jac.row(k) = detail::input_adjoints(tape, xv).transpose();
+  }
+  return jac;
+}
+
+}  // namespace nabla

@@ -1,0 +1,196 @@
+#include "tape.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "custom_function.hpp"
+
+namespace nabla {
+
+namespace detail {
+
+std::uint32_t new_stamp() noexcept {
+  // Stamp 0 means "constant"; a wrap-around skips it.
+  static std::atomic<std::uint32_t> next{1};
+  std::uint32_t s = next.fetch_add(1, std::memory_order_relaxed);
+  while (s == 0) s = next.fetch_add(1, std::memory_order_relaxed);
+  return s;
+}
+
+void throw_tape_error(Op op, const Var& a, const Tape* active) {
+  if (active == nullptr)
+    throw NoActiveTapeError(fmt::format(
+        "nabla: '{}' on variable #{} (value {}) but no tape is active on this thread; record "
+        "inside a TapeScope or a nabla::gradient call, and do not keep Vars after it ends",
+        op_name(op), a.index(), a.value()));
+  throw TapeMismatchError(fmt::format(
+      "nabla: '{}' on variable #{} (value {}) of tape stamp {}, but the active tape has stamp "
+      "{}: the variable belongs to another tape, or to this tape before its clear()",
+      op_name(op), a.index(), a.value(), a.stamp(), active->stamp()));
+}
+
+void throw_mixed_tapes(Op op, const Var& a, const Var& b) {
+  throw TapeMismatchError(fmt::format(
+      "nabla: '{}' mixes variables of two tapes: #{} (stamp {}) and #{} (stamp {})",
+      op_name(op), a.index(), a.stamp(), b.index(), b.stamp()));
+}
+
+std::size_t default_memory_limit() noexcept {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return std::size_t{8} << 30;
+  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) / 2;
+}
+
+}  // namespace detail
+
+Var variable(double x) {
+  Tape* t = Tape::active();
+  if (t == nullptr)
+    throw NoActiveTapeError(
+        "nabla: variable() needs an active tape; create a nabla::Tape and a TapeScope first");
+  return t->variable(x);
+}
+
+Tape::~Tape() {
+  // A tape destroyed while active must not leave a dangling active pointer behind.
+  if (detail::active_tape == this) detail::active_tape = nullptr;
+}
+
+void Tape::clear() noexcept {
+  size_ = 0;
+  constants_size_ = 0;
+  customs_.clear();
+  custom_inputs_.clear();
+  custom_partials_.clear();
+  extensions_.clear();
+  comparisons_.clear();
+  stamp_ = detail::new_stamp();
+}
+
+namespace {
+constexpr std::size_t record_bytes = sizeof(Op) + 2 * sizeof(std::uint32_t) + sizeof(double);
+
+template <class T>
+void resize_array(std::unique_ptr<T[]>& array, std::size_t used, std::size_t capacity) {
+  // for_overwrite: no zero-filling of memory the tape writes before it reads.
+  auto bigger = std::make_unique_for_overwrite<T[]>(capacity);
+  if (used > 0) std::memcpy(bigger.get(), array.get(), used * sizeof(T));
+  array = std::move(bigger);
+}
+}  // namespace
+
+std::size_t Tape::reserved_bytes() const noexcept {
+  return capacity_ * record_bytes + adjoints_capacity_ * sizeof(double) +
+         constants_capacity_ * sizeof(double) + customs_.capacity() * sizeof(CustomRecord) +
+         custom_inputs_.capacity() * sizeof(std::uint32_t) +
+         custom_partials_.capacity() * sizeof(double) +
+         comparisons_.capacity() * sizeof(Comparison);
+}
+
+void Tape::check_limit(std::size_t new_bytes) const {
+  const std::size_t total = reserved_bytes() + new_bytes;
+  if (total > memory_limit_)
+    throw TapeLimitError(fmt::format(
+        "nabla: tape memory limit reached: growing past {} records would use {:.1f} MiB, over "
+        "the limit of {:.1f} MiB; raise it with Tape::set_memory_limit() or record less",
+        size_, static_cast<double>(total) / (1 << 20),
+        static_cast<double>(memory_limit_) / (1 << 20)));
+}
+
+void Tape::reserve(std::size_t operations) {
+  if (operations <= capacity_) return;
+  if (operations > std::size_t{UINT32_MAX})
+    throw TapeLimitError("nabla: a tape holds at most 2^32 - 1 records");
+  check_limit((operations - capacity_) * record_bytes);
+  resize_array(ops_, size_, operations);
+  resize_array(arg0_, size_, operations);
+  resize_array(arg1_, size_, operations);
+  resize_array(values_, size_, operations);
+  capacity_ = operations;
+}
+
+void Tape::grow(std::size_t needed) {
+  std::size_t target = std::max<std::size_t>({needed, 2 * capacity_, 4096});
+  target = std::min<std::size_t>(target, UINT32_MAX);
+  // Near the limit, grow only as far as the limit allows before failing.
+  const std::size_t used = reserved_bytes();
+  if (used + (target - capacity_) * record_bytes > memory_limit_ && needed < target) {
+    const std::size_t room = memory_limit_ > used ? (memory_limit_ - used) / record_bytes : 0;
+    target = std::max(needed, capacity_ + room);
+  }
+  reserve(target);
+}
+
+void Tape::grow_constants() {
+  const std::size_t target = std::max<std::size_t>(2 * constants_capacity_, 1024);
+  check_limit((target - constants_capacity_) * sizeof(double));
+  resize_array(constants_, constants_size_, target);
+  constants_capacity_ = target;
+}
+
+void Tape::ensure_adjoints() {
+  if (adjoints_capacity_ >= size_) return;
+  check_limit((capacity_ - adjoints_capacity_) * sizeof(double));
+  adjoints_ = std::make_unique_for_overwrite<double[]>(capacity_);
+  adjoints_capacity_ = capacity_;
+}
+
+TapeStats Tape::stats() const noexcept {
+  TapeStats s;
+  s.operations = size_;
+  s.constants = constants_size_;
+  s.bytes = size_ * (record_bytes + sizeof(double)) + constants_size_ * sizeof(double) +
+            customs_.size() * sizeof(CustomRecord) +
+            custom_inputs_.size() * (sizeof(std::uint32_t) + sizeof(double)) +
+            comparisons_.size() * sizeof(Comparison);
+  s.capacity_bytes = reserved_bytes();
+  s.bytes_per_operation =
+      size_ == 0 ? 0.0 : static_cast<double>(s.bytes) / static_cast<double>(size_);
+  return s;
+}
+
+void Tape::reverse(const Var& y, double seed) {
+  if (y.is_constant()) {
+    // Nothing depends on an input: every adjoint is zero.
+    ensure_adjoints();
+    std::fill_n(adjoints_.get(), size_, 0.0);
+    return;
+  }
+  if (y.stamp() != stamp_) detail::throw_tape_error(Op::Input, y, this);
+  reverse_from(y.index(), seed);
+}
+
+double Tape::adjoint(const Var& v) const {
+  if (v.is_constant()) return 0.0;
+  if (v.stamp() != stamp_) detail::throw_tape_error(Op::Input, v, this);
+  if (adjoints_capacity_ < size_)
+    throw Error("nabla: Tape::adjoint() before any reverse sweep on this recording");
+  return adjoints_[v.index()];
+}
+
+Var Tape::push_custom(std::shared_ptr<const CustomFunction> function, const std::uint32_t* inputs,
+                      const double* partials, std::uint32_t count, double value) {
+  const auto offset = static_cast<std::uint32_t>(custom_inputs_.size());
+  custom_inputs_.insert(custom_inputs_.end(), inputs, inputs + count);
+  custom_partials_.insert(custom_partials_.end(), partials, partials + count);
+  customs_.push_back(CustomRecord{offset, count, std::move(function)});
+  return push(Op::Custom, static_cast<std::uint32_t>(customs_.size() - 1), count, value);
+}
+
+Var Tape::push_extension(std::unique_ptr<Extension> ext, double value) {
+  extensions_.push_back(std::move(ext));
+  return push(Op::Extension, static_cast<std::uint32_t>(extensions_.size() - 1), 0, value);
+}
+
+Var Tape::push_extension_output(const Var& extension_record, std::uint32_t output, double value) {
+  if (extension_record.stamp() != stamp_ || ops_[extension_record.index()] != Op::Extension)
+    throw Error("nabla: push_extension_output needs an extension record of this tape");
+  return push(Op::ExtOutput, arg0_[extension_record.index()], output, value);
+}
+
+}  // namespace nabla

@@ -1,0 +1,254 @@
+// nabla::Tape — a Wengert list. Each record is one operation in evaluation order, stored as
+// parallel arrays (structure of arrays): an op code, two operand slots and the result value;
+// the adjoint array is added for the reverse sweep. A binary operation costs 25 bytes with its
+// adjoint. Local partial derivatives are not stored: op_rules.hpp recomputes them from the
+// operand values during a sweep, which is what makes replay and higher order possible.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "error.hpp"
+#include "extension.hpp"
+#include "op.hpp"
+#include "op_rules.hpp"
+#include "var.hpp"
+
+namespace nabla {
+
+class Tape;
+class CustomFunction;
+
+namespace detail {
+// The tape operations record on, per thread. Never shared between threads.
+inline constinit thread_local Tape* active_tape = nullptr;
+
+// Cold paths, out of line so that the recording fast path stays small.
+[[noreturn]] void throw_tape_error(Op op, const Var& a, const Tape* active);
+[[noreturn]] void throw_mixed_tapes(Op op, const Var& a, const Var& b);
+std::uint32_t new_stamp() noexcept;
+std::size_t default_memory_limit() noexcept;
+}  // namespace detail
+
+struct TapeStats {
+  std::size_t operations = 0;      // records on the tape
+  std::size_t constants = 0;       // entries in the constant pool
+  std::size_t bytes = 0;           // bytes in use, adjoints included
+  std::size_t capacity_bytes = 0;  // bytes reserved (kept by clear())
+  double bytes_per_operation = 0;  // bytes / operations
+};
+
+// A comparison between active values, kept so that a replay can tell whether control flow
+// that depended on it would still go the same way.
+struct Comparison {
+  enum class Relation : std::uint8_t { Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual };
+  std::uint32_t position;  // tape size when the comparison was made
+  std::uint32_t lhs;       // node index, or constant-pool index when lhs_constant
+  std::uint32_t rhs;       // node index, or constant-pool index when rhs_constant
+  Relation relation;
+  bool lhs_constant;
+  bool rhs_constant;
+  bool outcome;
+};
+
+class Tape {
+ public:
+  Tape() : stamp_(detail::new_stamp()) {}
+  explicit Tape(std::size_t reserve_operations) : Tape() { reserve(reserve_operations); }
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
+  ~Tape();
+
+  // A new independent variable with value x.
+  Var variable(double x) { return push(Op::Input, 0, 0, x); }
+
+  // Forgets every record and invalidates every Var of this tape; keeps the memory.
+  void clear() noexcept;
+  void reserve(std::size_t operations);
+
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] std::uint32_t stamp() const noexcept { return stamp_; }
+  [[nodiscard]] TapeStats stats() const noexcept;
+
+  // Recording past this many bytes throws TapeLimitError (default: half the physical memory).
+  void set_memory_limit(std::size_t bytes) noexcept { memory_limit_ = bytes; }
+  [[nodiscard]] std::size_t memory_limit() const noexcept { return memory_limit_; }
+
+  // Reverse sweep from y with adjoint `seed`; afterwards adjoint(x) = seed * dy/dx.
+  void reverse(const Var& y, double seed = 1.0);
+  // The adjoint of v after the last reverse sweep (0 for constants). Checks that v is ours.
+  [[nodiscard]] double adjoint(const Var& v) const;
+  // Reverse sweep over records [0, from] with adjoint `seed` at `from`.
+  void reverse_from(std::uint32_t from, double seed);
+
+  // Read access to the records, for explain, replay and the higher-order sweeps.
+  [[nodiscard]] Op op(std::size_t i) const noexcept { return ops_[i]; }
+  [[nodiscard]] std::uint32_t arg0(std::size_t i) const noexcept { return arg0_[i]; }
+  [[nodiscard]] std::uint32_t arg1(std::size_t i) const noexcept { return arg1_[i]; }
+  [[nodiscard]] double value_at(std::size_t i) const noexcept { return values_[i]; }
+  [[nodiscard]] double constant(std::size_t k) const noexcept { return constants_[k]; }
+  [[nodiscard]] double adjoint_at(std::size_t i) const noexcept { return adjoints_[i]; }
+  [[nodiscard]] const double* values() const noexcept { return values_.get(); }
+  double* mutable_values() noexcept { return values_.get(); }
+  [[nodiscard]] const std::vector<Comparison>& comparisons() const noexcept { return comparisons_; }
+  [[nodiscard]] Extension& extension(std::size_t k) const noexcept { return *extensions_[k]; }
+
+  struct CustomRecord {
+    std::uint32_t offset;  // into custom_inputs / custom_partials
+    std::uint32_t count;
+    std::shared_ptr<const CustomFunction> function;
+  };
+  [[nodiscard]] const CustomRecord& custom(std::size_t k) const noexcept { return customs_[k]; }
+  [[nodiscard]] const std::uint32_t* custom_inputs() const noexcept { return custom_inputs_.data(); }
+  [[nodiscard]] const double* custom_partials() const noexcept { return custom_partials_.data(); }
+  double* mutable_custom_partials() noexcept { return custom_partials_.data(); }
+
+  // The tape Var operations record on; throws when v belongs to no active tape.
+  static Tape& active_for(Op op, const Var& v) {
+    Tape* t = detail::active_tape;
+    if (t == nullptr || t->stamp_ != v.stamp()) [[unlikely]]
+      detail::throw_tape_error(op, v, t);
+    return *t;
+  }
+  static Tape& active_for(Op op, const Var& a, const Var& b) {
+    if (a.stamp() != b.stamp()) [[unlikely]]
+      detail::throw_mixed_tapes(op, a, b);
+    return active_for(op, a);
+  }
+  [[nodiscard]] static Tape* active() noexcept { return detail::active_tape; }
+
+  // Recording, used by Var's operations and by extensions.
+  Var push(Op op, std::uint32_t a, std::uint32_t b, double value) {
+    if (size_ == capacity_) [[unlikely]]
+      grow(size_ + 1);
+    const std::size_t i = size_++;
+    ops_[i] = op;
+    arg0_[i] = a;
+    arg1_[i] = b;
+    values_[i] = value;
+    return Var(value, static_cast<std::uint32_t>(i), stamp_);
+  }
+  Var push_with_constant(Op op, std::uint32_t a, double c, double value) {
+    if (constants_size_ == constants_capacity_) [[unlikely]]
+      grow_constants();
+    const std::size_t k = constants_size_++;
+    constants_[k] = c;
+    return push(op, a, static_cast<std::uint32_t>(k), value);
+  }
+  Var push_custom(std::shared_ptr<const CustomFunction> function, const std::uint32_t* inputs,
+                  const double* partials, std::uint32_t count, double value);
+  // Takes ownership of `ext` and appends its record; `value` is its own scalar value.
+  Var push_extension(std::unique_ptr<Extension> ext, double value);
+  // Output k of the extension recorded at `extension_record`.
+  Var push_extension_output(const Var& extension_record, std::uint32_t output, double value);
+  void push_comparison(const Comparison& c) { comparisons_.push_back(c); }
+  std::uint32_t push_constant(double c) {
+    if (constants_size_ == constants_capacity_) [[unlikely]]
+      grow_constants();
+    constants_[constants_size_] = c;
+    return static_cast<std::uint32_t>(constants_size_++);
+  }
+
+ private:
+  void grow(std::size_t needed);
+  void grow_constants();
+  void ensure_adjoints();
+  void check_limit(std::size_t new_bytes) const;
+  [[nodiscard]] std::size_t reserved_bytes() const noexcept;
+
+  std::uint32_t stamp_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  std::unique_ptr<Op[]> ops_;
+  std::unique_ptr<std::uint32_t[]> arg0_;
+  std::unique_ptr<std::uint32_t[]> arg1_;
+  std::unique_ptr<double[]> values_;
+  std::unique_ptr<double[]> adjoints_;
+  std::size_t adjoints_capacity_ = 0;
+  std::unique_ptr<double[]> constants_;
+  std::size_t constants_size_ = 0;
+  std::size_t constants_capacity_ = 0;
+  std::vector<CustomRecord> customs_;
+  std::vector<std::uint32_t> custom_inputs_;
+  std::vector<double> custom_partials_;
+  std::vector<std::unique_ptr<Extension>> extensions_;
+  std::vector<Comparison> comparisons_;
+  std::size_t memory_limit_ = detail::default_memory_limit();
+};
+
+// Makes a tape the active one of this thread for the scope's lifetime, then restores the
+// previous one, also when an exception passes.
+class TapeScope {
+ public:
+  explicit TapeScope(Tape& tape) noexcept : previous_(detail::active_tape) {
+    detail::active_tape = &tape;
+  }
+  TapeScope(const TapeScope&) = delete;
+  TapeScope& operator=(const TapeScope&) = delete;
+  ~TapeScope() { detail::active_tape = previous_; }
+
+ private:
+  Tape* previous_;
+};
+
+// A new independent variable on the active tape.
+Var variable(double x);
+
+inline void Tape::reverse_from(std::uint32_t from, double seed) {
+  ensure_adjoints();
+  double* adj = adjoints_.get();
+  const double* val = values_.get();
+  const Op* ops = ops_.get();
+  const std::uint32_t* a0 = arg0_.get();
+  const std::uint32_t* a1 = arg1_.get();
+  const double* cst = constants_.get();
+  for (std::size_t i = 0; i <= from; ++i) adj[i] = 0.0;
+  adj[from] = seed;
+  for (std::size_t i = std::size_t{from} + 1; i-- > 0;) {
+    const double w = adj[i];
+    const Op op = ops[i];
+    // A zero adjoint contributes nothing: skipping it also keeps 0 * inf out of the sum.
+    if (w == 0.0 && op != Op::Extension) continue;
+    double da = 0.0;
+    double db = 0.0;
+    switch (op) {
+      case Op::Input: break;
+      case Op::Custom: {
+        const CustomRecord& rec = customs_[a0[i]];
+        for (std::uint32_t k = 0; k < rec.count; ++k)
+          adj[custom_inputs_[rec.offset + k]] += w * custom_partials_[rec.offset + k];
+        break;
+      }
+      case Op::Extension: extensions_[a0[i]]->reverse(w, adj); break;
+      case Op::ExtOutput: extensions_[a0[i]]->add_output_adjoint(a1[i], w); break;
+#define NABLA_CASE_Unary(name)                                            \
+  case Op::name:                                                          \
+    Rule<Op::name>::partials<double>(val[a0[i]], 0.0, 0.0, val[i], da, db); \
+    adj[a0[i]] += w * da;                                                 \
+    break;
+#define NABLA_CASE_Binary(name)                                                 \
+  case Op::name:                                                                \
+    Rule<Op::name>::partials<double>(val[a0[i]], val[a1[i]], 0.0, val[i], da, db); \
+    adj[a0[i]] += w * da;                                                       \
+    adj[a1[i]] += w * db;                                                       \
+    break;
+#define NABLA_CASE_BinaryConst(name)                                            \
+  case Op::name:                                                                \
+    Rule<Op::name>::partials<double>(val[a0[i]], 0.0, cst[a1[i]], val[i], da, db); \
+    adj[a0[i]] += w * da;                                                       \
+    break;
+#define NABLA_CASE_ConstBinary(name) NABLA_CASE_BinaryConst(name)
+#define NABLA_X(name, kind, text) NABLA_CASE_##kind(name)
+      NABLA_ELEMENTARY_OPS(NABLA_X)
+#undef NABLA_X
+#undef NABLA_CASE_Unary
+#undef NABLA_CASE_Binary
+#undef NABLA_CASE_BinaryConst
+#undef NABLA_CASE_ConstBinary
+    }
+  }
+}
+
+}  // namespace nabla
