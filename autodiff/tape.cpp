@@ -63,6 +63,7 @@ Tape::~Tape() {
 
 void Tape::clear() noexcept {
   size_ = 0;
+  dirty_adjoints_ = 0;
   constants_size_ = 0;
   customs_.clear();
   custom_inputs_.clear();
@@ -73,7 +74,7 @@ void Tape::clear() noexcept {
 }
 
 namespace {
-constexpr std::size_t record_bytes = sizeof(Op) + 2 * sizeof(std::uint32_t) + sizeof(double);
+constexpr std::size_t record_bytes = sizeof(Op) + 2 * sizeof(std::uint32_t) + 2 * sizeof(double);
 
 template <class T>
 void resize_array(std::unique_ptr<T[]>& array, std::size_t used, std::size_t capacity) {
@@ -85,7 +86,7 @@ void resize_array(std::unique_ptr<T[]>& array, std::size_t used, std::size_t cap
 }  // namespace
 
 std::size_t Tape::reserved_bytes() const noexcept {
-  return capacity_ * record_bytes + adjoints_capacity_ * sizeof(double) +
+  return capacity_ * record_bytes +
          constants_capacity_ * sizeof(double) + customs_.capacity() * sizeof(CustomRecord) +
          custom_inputs_.capacity() * sizeof(std::uint32_t) +
          custom_partials_.capacity() * sizeof(double) +
@@ -108,9 +109,8 @@ void Tape::reserve(std::size_t operations) {
     throw TapeLimitError("nabla: a tape holds at most 2^32 - 1 records");
   check_limit((operations - capacity_) * record_bytes);
   resize_array(ops_, size_, operations);
-  resize_array(arg0_, size_, operations);
-  resize_array(arg1_, size_, operations);
-  resize_array(values_, size_, operations);
+  resize_array(args_, size_, operations);
+  resize_array(slots_, size_, operations);
   capacity_ = operations;
 }
 
@@ -133,18 +133,11 @@ void Tape::grow_constants() {
   constants_capacity_ = target;
 }
 
-void Tape::ensure_adjoints() {
-  if (adjoints_capacity_ >= size_) return;
-  check_limit((capacity_ - adjoints_capacity_) * sizeof(double));
-  adjoints_ = std::make_unique_for_overwrite<double[]>(capacity_);
-  adjoints_capacity_ = capacity_;
-}
-
 TapeStats Tape::stats() const noexcept {
   TapeStats s;
   s.operations = size_;
   s.constants = constants_size_;
-  s.bytes = size_ * (record_bytes + sizeof(double)) + constants_size_ * sizeof(double) +
+  s.bytes = size_ * record_bytes + constants_size_ * sizeof(double) +
             customs_.size() * sizeof(CustomRecord) +
             custom_inputs_.size() * (sizeof(std::uint32_t) + sizeof(double)) +
             comparisons_.size() * sizeof(Comparison);
@@ -157,8 +150,8 @@ TapeStats Tape::stats() const noexcept {
 void Tape::reverse(const Var& y, double seed) {
   if (y.is_constant()) {
     // Nothing depends on an input: every adjoint is zero.
-    ensure_adjoints();
-    std::fill_n(adjoints_.get(), size_, 0.0);
+    for (std::size_t i = 0; i < dirty_adjoints_; ++i) slots_[i].adjoint = 0.0;
+    dirty_adjoints_ = 0;
     return;
   }
   if (y.stamp() != stamp_) detail::throw_tape_error(Op::Input, y, this);
@@ -168,9 +161,7 @@ void Tape::reverse(const Var& y, double seed) {
 double Tape::adjoint(const Var& v) const {
   if (v.is_constant()) return 0.0;
   if (v.stamp() != stamp_) detail::throw_tape_error(Op::Input, v, this);
-  if (adjoints_capacity_ < size_)
-    throw Error("nabla: Tape::adjoint() before any reverse sweep on this recording");
-  return adjoints_[v.index()];
+  return slots_[v.index()].adjoint;
 }
 
 Var Tape::push_custom(std::shared_ptr<const CustomFunction> function, const std::uint32_t* inputs,
@@ -190,7 +181,7 @@ Var Tape::push_extension(std::unique_ptr<Extension> ext, double value) {
 Var Tape::push_extension_output(const Var& extension_record, std::uint32_t output, double value) {
   if (extension_record.stamp() != stamp_ || ops_[extension_record.index()] != Op::Extension)
     throw Error("nabla: push_extension_output needs an extension record of this tape");
-  return push(Op::ExtOutput, arg0_[extension_record.index()], output, value);
+  return push(Op::ExtOutput, args_[extension_record.index()].a0, output, value);
 }
 
 }  // namespace nabla
