@@ -6,4 +6,5 @@
 #include "eigen_support.hpp"
 #include "functional.hpp"
 #include "gradcheck.hpp"
+#include "linear.hpp"
 #include "scalar.hpp"

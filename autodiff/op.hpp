@@ -13,7 +13,7 @@ enum class Kind : std::uint8_t {
   Binary,       // f(a, b): both slots are nodes
   BinaryConst,  // f(a, c): slot 0 is a node, slot 1 indexes the constant pool
   ConstBinary,  // f(c, a): slot 0 is a node, slot 1 indexes the constant pool
-  Custom,       // a user function of n inputs: slot 0 indexes the custom-record table
+  Custom,       // n inputs with stored partials: slot 0 indexes the custom-record table
   Extension,    // a multi-value operation (matrix nodes, vector functions): slot 0 indexes extensions
   ExtOutput,    // output k (slot 1) of extension slot 0
 };
@@ -69,7 +69,9 @@ enum class Kind : std::uint8_t {
 
 enum class Op : std::uint8_t {
   Input,
-  Custom,
+  Custom,  // a user function (CustomFunction) of n inputs, partials stored at record time
+  Linear,  // offset + Σ coefficientₖ·inputₖ: a custom record with no function whose partials are
+          // the coefficients; slot 1 indexes the offset in the constant pool
   Extension,
   ExtOutput,
 #define NABLA_X(name, kind, text) name,
@@ -81,6 +83,7 @@ constexpr Kind op_kind(Op op) noexcept {
   switch (op) {
     case Op::Input: return Kind::Leaf;
     case Op::Custom: return Kind::Custom;
+    case Op::Linear: return Kind::Custom;
     case Op::Extension: return Kind::Extension;
     case Op::ExtOutput: return Kind::ExtOutput;
 #define NABLA_X(name, kind, text) \
@@ -95,6 +98,7 @@ constexpr std::string_view op_name(Op op) noexcept {
   switch (op) {
     case Op::Input: return "input";
     case Op::Custom: return "custom";
+    case Op::Linear: return "linear";
     case Op::Extension: return "extension";
     case Op::ExtOutput: return "extension_output";
 #define NABLA_X(name, kind, text) \

@@ -173,6 +173,16 @@ Var Tape::push_custom(std::shared_ptr<const CustomFunction> function, const std:
   return push(Op::Custom, static_cast<std::uint32_t>(customs_.size() - 1), count, value);
 }
 
+Var Tape::push_linear(const std::uint32_t* inputs, const double* coefficients,
+                      std::uint32_t count, double offset, double value) {
+  const auto start = static_cast<std::uint32_t>(custom_inputs_.size());
+  custom_inputs_.insert(custom_inputs_.end(), inputs, inputs + count);
+  custom_partials_.insert(custom_partials_.end(), coefficients, coefficients + count);
+  customs_.push_back(CustomRecord{start, count, nullptr});
+  return push(Op::Linear, static_cast<std::uint32_t>(customs_.size() - 1), push_constant(offset),
+              value);
+}
+
 Var Tape::push_extension(std::unique_ptr<Extension> ext, double value) {
   extensions_.push_back(std::move(ext));
   return push(Op::Extension, static_cast<std::uint32_t>(extensions_.size() - 1), 0, value);

@@ -139,6 +139,10 @@ class Tape {
   }
   Var push_custom(std::shared_ptr<const CustomFunction> function, const std::uint32_t* inputs,
                   const double* partials, std::uint32_t count, double value);
+  // offset + Σ coefficients[k]·(record inputs[k]) as one record (Op::Linear); slot 1 indexes
+  // the offset in the constant pool.
+  Var push_linear(const std::uint32_t* inputs, const double* coefficients, std::uint32_t count,
+                  double offset, double value);
   // Takes ownership of `ext` and appends its record; `value` is its own scalar value.
   Var push_extension(std::unique_ptr<Extension> ext, double value);
   // Output k of the extension recorded at `extension_record`.
@@ -220,7 +224,8 @@ inline void Tape::reverse_from(std::uint32_t from, double seed) {
     double db = 0.0;
     switch (op) {
       case Op::Input: break;
-      case Op::Custom: {
+      case Op::Custom:
+      case Op::Linear: {
         const CustomRecord& rec = customs_[arg.a0];
         for (std::uint32_t k = 0; k < rec.count; ++k)
           slot[custom_inputs_[rec.offset + k]].adjoint += w * custom_partials_[rec.offset + k];
