@@ -58,7 +58,10 @@ Var variable(double x) {
 
 Tape::~Tape() {
   // A tape destroyed while active must not leave a dangling active pointer behind.
-  if (detail::active_tape == this) detail::active_tape = nullptr;
+  if (detail::active_tape == this) {
+    detail::active_tape = nullptr;
+    detail::active_stamp = 0;
+  }
 }
 
 void Tape::clear() noexcept {
@@ -71,6 +74,7 @@ void Tape::clear() noexcept {
   extensions_.clear();
   comparisons_.clear();
   stamp_ = detail::new_stamp();
+  if (detail::active_tape == this) detail::active_stamp = stamp_;
 }
 
 namespace {

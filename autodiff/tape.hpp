@@ -23,8 +23,10 @@ class Tape;
 class CustomFunction;
 
 namespace detail {
-// The tape operations record on, per thread. Never shared between threads.
+// The tape operations record on, per thread, and its stamp (0 when none is active, which no
+// recorded Var carries): checking a Var against active_stamp needs no null test.
 inline constinit thread_local Tape* active_tape = nullptr;
+inline constinit thread_local std::uint32_t active_stamp = 0;
 
 // Cold paths, out of line so that the recording fast path stays small.
 [[noreturn]] void throw_tape_error(Op op, const Var& a, const Tape* active);
@@ -108,10 +110,9 @@ class Tape {
 
   // The tape Var operations record on; throws when v belongs to no active tape.
   static Tape& active_for(Op op, const Var& v) {
-    Tape* t = detail::active_tape;
-    if (t == nullptr || t->stamp_ != v.stamp()) [[unlikely]]
-      detail::throw_tape_error(op, v, t);
-    return *t;
+    if (detail::active_stamp != v.stamp()) [[unlikely]]
+      detail::throw_tape_error(op, v, detail::active_tape);
+    return *detail::active_tape;
   }
   static Tape& active_for(Op op, const Var& a, const Var& b) {
     if (a.stamp() != b.stamp()) [[unlikely]]
@@ -124,11 +125,15 @@ class Tape {
   Var push(Op op, std::uint32_t a, std::uint32_t b, double value) {
     if (size_ == capacity_) [[unlikely]]
       grow(size_ + 1);
-    const std::size_t i = size_++;
-    ops_[i] = op;
+    const std::size_t i = size_;
+    const std::uint32_t stamp = stamp_;
+    Op* ops = ops_.get();
     args_[i] = Args{a, b};
     slots_[i] = Slot{value, 0.0};
-    return Var(value, static_cast<std::uint32_t>(i), stamp_);
+    size_ = i + 1;
+    // Last: a one-byte store may alias anything, so everything else is read before it.
+    ops[i] = op;
+    return Var(value, static_cast<std::uint32_t>(i), stamp);
   }
   Var push_with_constant(Op op, std::uint32_t a, double c, double value) {
     if (constants_size_ == constants_capacity_) [[unlikely]]
@@ -194,10 +199,14 @@ class TapeScope {
  public:
   explicit TapeScope(Tape& tape) noexcept : previous_(detail::active_tape) {
     detail::active_tape = &tape;
+    detail::active_stamp = tape.stamp();
   }
   TapeScope(const TapeScope&) = delete;
   TapeScope& operator=(const TapeScope&) = delete;
-  ~TapeScope() { detail::active_tape = previous_; }
+  ~TapeScope() {
+    detail::active_tape = previous_;
+    detail::active_stamp = previous_ == nullptr ? 0 : previous_->stamp();
+  }
 
  private:
   Tape* previous_;
@@ -206,61 +215,109 @@ class TapeScope {
 // A new independent variable on the active tape.
 Var variable(double x);
 
+// The body of one reverse step per kind of record: adjᵢ times the local partials, added to
+// the operands' adjoints. Written once, used by both dispatch loops below.
+#define NABLA_REVERSE_Unary(name)                                                          \
+  Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, 0.0, slot[i].value, da, db); \
+  slot[arg.a0].adjoint += w * da;
+#define NABLA_REVERSE_Binary(name)                                                            \
+  Rule<Op::name>::partials<double>(slot[arg.a0].value, slot[arg.a1].value, 0.0, slot[i].value, \
+                                   da, db);                                                   \
+  slot[arg.a0].adjoint += w * da;                                                             \
+  slot[arg.a1].adjoint += w * db;
+#define NABLA_REVERSE_BinaryConst(name)                                                          \
+  Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, cst[arg.a1], slot[i].value, da, db); \
+  slot[arg.a0].adjoint += w * da;
+#define NABLA_REVERSE_ConstBinary(name) NABLA_REVERSE_BinaryConst(name)
+#define NABLA_REVERSE_CUSTOM                                                              \
+  {                                                                                       \
+    const CustomRecord& rec = customs_[arg.a0];                                           \
+    for (std::uint32_t k = 0; k < rec.count; ++k)                                         \
+      slot[custom_inputs_[rec.offset + k]].adjoint += w * custom_partials_[rec.offset + k]; \
+  }
+
 inline void Tape::reverse_from(std::uint32_t from, double seed) {
   Slot* slot = slots_.get();
   const Op* ops = ops_.get();
   const Args* args = args_.get();
   const double* cst = constants_.get();
-  for (std::size_t i = 0; i < dirty_adjoints_; ++i) slot[i].adjoint = 0.0;
+  for (std::size_t k = 0; k < dirty_adjoints_; ++k) slot[k].adjoint = 0.0;
   dirty_adjoints_ = std::size_t{from} + 1;
   slot[from].adjoint = seed;
-  for (std::size_t i = std::size_t{from} + 1; i-- > 0;) {
-    const double w = slot[i].adjoint;
+  std::size_t i = std::size_t{from} + 1;
+  double w = 0.0;
+  Args arg{};
+  double da = 0.0;
+  double db = 0.0;
+#if defined(__GNUC__)
+  // Threaded dispatch (GNU computed goto): every handler ends in its own indirect jump, so
+  // the branch predictor learns which operation follows which — measurably faster than one
+  // shared switch on long tapes.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+  static void* const handlers[] = {
+      &&on_Input, &&on_Custom, &&on_Custom, &&on_Extension, &&on_ExtOutput,
+#define NABLA_X(name, kind, text) &&on_##name,
+      NABLA_ELEMENTARY_OPS(NABLA_X)
+#undef NABLA_X
+  };
+#define NABLA_NEXT                                                    \
+  do {                                                                \
+    if (i == 0) goto done;                                            \
+    --i;                                                              \
+    w = slot[i].adjoint;                                              \
+    /* A zero adjoint contributes nothing; skipping it keeps 0·inf out. */ \
+    if (w == 0.0 && ops[i] != Op::Extension) goto skip;               \
+    arg = args[i];                                                    \
+    goto* handlers[static_cast<std::size_t>(ops[i])];                 \
+  } while (false)
+skip:
+  NABLA_NEXT;
+on_Input:
+  NABLA_NEXT;
+on_Custom:
+  NABLA_REVERSE_CUSTOM
+  NABLA_NEXT;
+on_Extension:
+  extensions_[arg.a0]->reverse(w, *this);
+  NABLA_NEXT;
+on_ExtOutput:
+  extensions_[arg.a0]->add_output_adjoint(arg.a1, w);
+  NABLA_NEXT;
+#define NABLA_X(name, kind, text) \
+  on_##name : NABLA_REVERSE_##kind(name) NABLA_NEXT;
+  NABLA_ELEMENTARY_OPS(NABLA_X)
+#undef NABLA_X
+#undef NABLA_NEXT
+#pragma GCC diagnostic pop
+done:
+  return;
+#else
+  while (i-- > 0) {
+    w = slot[i].adjoint;
     const Op op = ops[i];
-    // A zero adjoint contributes nothing: skipping it also keeps 0 * inf out of the sum.
     if (w == 0.0 && op != Op::Extension) continue;
-    const Args arg = args[i];
-    double da = 0.0;
-    double db = 0.0;
+    arg = args[i];
     switch (op) {
       case Op::Input: break;
       case Op::Custom:
-      case Op::Linear: {
-        const CustomRecord& rec = customs_[arg.a0];
-        for (std::uint32_t k = 0; k < rec.count; ++k)
-          slot[custom_inputs_[rec.offset + k]].adjoint += w * custom_partials_[rec.offset + k];
-        break;
-      }
+      case Op::Linear: NABLA_REVERSE_CUSTOM break;
       case Op::Extension: extensions_[arg.a0]->reverse(w, *this); break;
       case Op::ExtOutput: extensions_[arg.a0]->add_output_adjoint(arg.a1, w); break;
-#define NABLA_CASE_Unary(name)                                                           \
-  case Op::name:                                                                         \
-    Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, 0.0, slot[i].value, da, db); \
-    slot[arg.a0].adjoint += w * da;                                                      \
-    break;
-#define NABLA_CASE_Binary(name)                                                       \
-  case Op::name:                                                                      \
-    Rule<Op::name>::partials<double>(slot[arg.a0].value, slot[arg.a1].value, 0.0,     \
-                                     slot[i].value, da, db);                          \
-    slot[arg.a0].adjoint += w * da;                                                   \
-    slot[arg.a1].adjoint += w * db;                                                   \
-    break;
-#define NABLA_CASE_BinaryConst(name)                                                         \
-  case Op::name:                                                                             \
-    Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, cst[arg.a1], slot[i].value, da, \
-                                     db);                                                    \
-    slot[arg.a0].adjoint += w * da;                                                          \
-    break;
-#define NABLA_CASE_ConstBinary(name) NABLA_CASE_BinaryConst(name)
-#define NABLA_X(name, kind, text) NABLA_CASE_##kind(name)
-      NABLA_ELEMENTARY_OPS(NABLA_X)
+#define NABLA_X(name, kind, text) \
+  case Op::name: {                \
+    NABLA_REVERSE_##kind(name)    \
+  } break;
+        NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
-#undef NABLA_CASE_Unary
-#undef NABLA_CASE_Binary
-#undef NABLA_CASE_BinaryConst
-#undef NABLA_CASE_ConstBinary
     }
   }
+#endif
 }
+#undef NABLA_REVERSE_Unary
+#undef NABLA_REVERSE_Binary
+#undef NABLA_REVERSE_BinaryConst
+#undef NABLA_REVERSE_ConstBinary
+#undef NABLA_REVERSE_CUSTOM
 
 }  // namespace nabla

@@ -11,28 +11,40 @@ namespace nabla {
 
 namespace detail {
 
+// Fast path first: operands recorded on the active tape (the common case in a loss) take one
+// comparison each; constants and misuse go to the slower general path.
 template <Op op>
 inline Var unary(const Var& a) {
   const double r = Rule<op>::value(a.value(), 0.0, 0.0);
+  const std::uint32_t s = active_stamp;
+  if (a.stamp() == s && s != 0) [[likely]]
+    return active_tape->push(op, a.index(), 0, r);
   if (a.is_constant()) return Var(r);
-  return Tape::active_for(op, a).push(op, a.index(), 0, r);
+  return Tape::active_for(op, a).push(op, a.index(), 0, r);  // throws: not on the active tape
 }
 
 // a op c with a constant c.
 template <Op op>
 inline Var with_constant(const Var& a, double c) {
   const double r = Rule<op>::value(a.value(), 0.0, c);
+  const std::uint32_t s = active_stamp;
+  if (a.stamp() == s && s != 0) [[likely]]
+    return active_tape->push_with_constant(op, a.index(), c, r);
   if (a.is_constant()) return Var(r);
-  return Tape::active_for(op, a).push_with_constant(op, a.index(), c, r);
+  return Tape::active_for(op, a).push_with_constant(op, a.index(), c, r);  // throws
 }
 
 // Two Vars, either of which may be a constant: `when_b_constant` is a op c, `when_a_constant`
 // is c op b (the node in slot 0, the constant in the pool).
 template <Op both, Op when_b_constant, Op when_a_constant>
 inline Var binary(const Var& a, const Var& b) {
+  const std::uint32_t s = active_stamp;
+  if (((a.stamp() ^ s) | (b.stamp() ^ s)) == 0 && s != 0) [[likely]]
+    return active_tape->push(both, a.index(), b.index(),
+                             Rule<both>::value(a.value(), b.value(), 0.0));
   if (!a.is_constant() && !b.is_constant()) {
     const double r = Rule<both>::value(a.value(), b.value(), 0.0);
-    return Tape::active_for(both, a, b).push(both, a.index(), b.index(), r);
+    return Tape::active_for(both, a, b).push(both, a.index(), b.index(), r);  // throws
   }
   if (b.is_constant()) return with_constant<when_b_constant>(a, b.value());
   return with_constant<when_a_constant>(b, a.value());
