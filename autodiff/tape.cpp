@@ -158,13 +158,21 @@ void Tape::reverse(const Var& y, double seed) {
     dirty_adjoints_ = 0;
     return;
   }
-  if (y.stamp() != stamp_) detail::throw_tape_error(Op::Input, y, this);
+  if (y.stamp() != stamp_)
+    throw TapeMismatchError(fmt::format(
+        "nabla: Tape::reverse() from variable #{} of tape stamp {}, but this tape has stamp {}: "
+        "the variable belongs to another tape, or to this tape before its clear()",
+        y.index(), y.stamp(), stamp_));
   reverse_from(y.index(), seed);
 }
 
 double Tape::adjoint(const Var& v) const {
   if (v.is_constant()) return 0.0;
-  if (v.stamp() != stamp_) detail::throw_tape_error(Op::Input, v, this);
+  if (v.stamp() != stamp_)
+    throw TapeMismatchError(fmt::format(
+        "nabla: Tape::adjoint() of variable #{} of tape stamp {}, but this tape has stamp {}: "
+        "the variable belongs to another tape, or to this tape before its clear()",
+        v.index(), v.stamp(), stamp_));
   return slots_[v.index()].adjoint;
 }
 
