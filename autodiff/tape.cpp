@@ -176,8 +176,18 @@ double Tape::adjoint(const Var& v) const {
   return slots_[v.index()].adjoint;
 }
 
+void Tape::reserve_custom(std::size_t count) {
+  const std::size_t needed = custom_inputs_.size() + count;
+  if (needed <= custom_inputs_.capacity()) return;
+  const std::size_t target = std::max(needed, 2 * custom_inputs_.capacity());
+  check_limit((target - custom_inputs_.capacity()) * (sizeof(std::uint32_t) + sizeof(double)));
+  custom_inputs_.reserve(target);
+  custom_partials_.reserve(target);
+}
+
 Var Tape::push_custom(std::shared_ptr<const CustomFunction> function, const std::uint32_t* inputs,
                       const double* partials, std::uint32_t count, double value) {
+  reserve_custom(count);
   const auto offset = static_cast<std::uint32_t>(custom_inputs_.size());
   custom_inputs_.insert(custom_inputs_.end(), inputs, inputs + count);
   custom_partials_.insert(custom_partials_.end(), partials, partials + count);
@@ -187,6 +197,7 @@ Var Tape::push_custom(std::shared_ptr<const CustomFunction> function, const std:
 
 Var Tape::push_linear(const std::uint32_t* inputs, const double* coefficients,
                       std::uint32_t count, double offset, double value) {
+  reserve_custom(count);
   const auto start = static_cast<std::uint32_t>(custom_inputs_.size());
   custom_inputs_.insert(custom_inputs_.end(), inputs, inputs + count);
   custom_partials_.insert(custom_partials_.end(), coefficients, coefficients + count);

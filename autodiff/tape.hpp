@@ -171,6 +171,7 @@ class Tape {
   };
   void grow(std::size_t needed);
   void grow_constants();
+  void reserve_custom(std::size_t count);
   void check_limit(std::size_t new_bytes) const;
   [[nodiscard]] std::size_t reserved_bytes() const noexcept;
 
