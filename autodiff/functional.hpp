@@ -13,6 +13,7 @@
 
 #include "derivative.hpp"
 #include "eigen_support.hpp"
+#include "mat_type.hpp"
 #include "scoped_tape.hpp"
 #include "tape.hpp"
 
@@ -51,6 +52,7 @@ inline Eigen::VectorXd input_adjoints(const Tape& tape, const VectorXv& xv) {
 
 // f(x) and ∇f(x) for f: Rⁿ → R written with Var.
 template <class F>
+  requires(!detail::MatFunction<F>)
 std::pair<double, Eigen::VectorXd> value_and_gradient(F&& f, const Eigen::VectorXd& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
@@ -62,6 +64,7 @@ std::pair<double, Eigen::VectorXd> value_and_gradient(F&& f, const Eigen::Vector
 
 // ∇f(x) for f: Rⁿ → R written with Var.
 template <class F>
+  requires(!detail::MatFunction<F>)
 Eigen::VectorXd gradient(F&& f, const Eigen::VectorXd& x) {
   return value_and_gradient(std::forward<F>(f), x).second;
 }
@@ -69,6 +72,7 @@ Eigen::VectorXd gradient(F&& f, const Eigen::VectorXd& x) {
 // The m×n Jacobian of f: Rⁿ → Rᵐ (f returns a VectorXv): one recording, one reverse sweep
 // per output.
 template <class F>
+  requires(!detail::MatFunction<F>)
 Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
@@ -90,3 +94,5 @@ Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
 }
 
 }  // namespace nabla
+
+#include "mat_functional.hpp"  // the same API for functions written on matrix nodes

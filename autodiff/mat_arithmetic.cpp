@@ -1,0 +1,256 @@
+#include "mat_arithmetic.hpp"
+
+#include <utility>
+
+#include "error.hpp"
+
+namespace nabla {
+
+namespace {
+
+using detail::MatNode;
+using detail::MatOperand;
+
+// C = A·B: dA += dC·Bᵀ, dB += Aᵀ·dC.
+class MatmulNode final : public MatNode {
+ public:
+  MatmulNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "matmul"; }
+  void evaluate(const Tape* /*tape*/) override { value_.noalias() = a_.value() * b_.value(); }
+  void backward(Tape& /*tape*/) override {
+    if (a_.active()) a_.add_adjoint(adjoint_ * b_.value().transpose());
+    if (b_.active()) b_.add_adjoint(a_.value().transpose() * adjoint_);
+  }
+
+ private:
+  MatOperand a_;
+  MatOperand b_;
+};
+
+class TransposeNode final : public MatNode {
+ public:
+  explicit TransposeNode(MatOperand a) : a_(std::move(a)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "transpose"; }
+  void evaluate(const Tape* /*tape*/) override { value_ = a_.value().transpose(); }
+  void backward(Tape& /*tape*/) override { a_.add_adjoint(adjoint_.transpose()); }
+
+ private:
+  MatOperand a_;
+};
+
+enum class Arith { Add, Sub, Mul, Div };
+
+constexpr std::string_view arith_name(Arith k) {
+  switch (k) {
+    case Arith::Add: return "add";
+    case Arith::Sub: return "sub";
+    case Arith::Mul: return "cwise_product";
+    case Arith::Div: return "cwise_quotient";
+  }
+  return "?";
+}
+
+// Adds d (of the output's shape) to an operand of shape rows×cols that was broadcast: sums d
+// over the broadcast dimensions.
+template <class D>
+void add_reduced(const MatOperand& op, const D& d) {
+  if (!op.active()) return;
+  const Eigen::Index r = op.value().rows();
+  const Eigen::Index c = op.value().cols();
+  if (r == d.rows() && c == d.cols())
+    op.add_adjoint(d);
+  else if (r == 1 && c == 1)
+    op.add_adjoint(Eigen::MatrixXd::Constant(1, 1, d.sum()));
+  else if (r == 1)
+    op.add_adjoint(d.colwise().sum());
+  else
+    op.add_adjoint(d.rowwise().sum());
+}
+
+// a ∘ b element-wise with broadcasting. An operand of another shape is expanded into a buffer
+// of the output's shape (kept for the backward).
+class ArithNode final : public MatNode {
+ public:
+  ArithNode(Arith kind, MatOperand a, MatOperand b, Eigen::Index rows, Eigen::Index cols)
+      : kind_(kind), a_(std::move(a)), b_(std::move(b)), rows_(rows), cols_(cols) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return arith_name(kind_); }
+
+  void evaluate(const Tape* /*tape*/) override {
+    const Eigen::MatrixXd& a = expanded(a_, ea_);
+    const Eigen::MatrixXd& b = expanded(b_, eb_);
+    switch (kind_) {
+      case Arith::Add: value_ = a + b; break;
+      case Arith::Sub: value_ = a - b; break;
+      case Arith::Mul: value_ = a.cwiseProduct(b); break;
+      case Arith::Div: value_ = a.cwiseQuotient(b); break;
+    }
+  }
+
+  void backward(Tape& /*tape*/) override {
+    const Eigen::MatrixXd& a = same(a_) ? a_.value() : ea_;
+    const Eigen::MatrixXd& b = same(b_) ? b_.value() : eb_;
+    const Eigen::MatrixXd& d = adjoint_;
+    switch (kind_) {
+      case Arith::Add:
+        add_reduced(a_, d);
+        add_reduced(b_, d);
+        break;
+      case Arith::Sub:
+        add_reduced(a_, d);
+        if (b_.active()) add_reduced(b_, (-d).eval());
+        break;
+      case Arith::Mul:
+        if (a_.active()) add_reduced(a_, d.cwiseProduct(b).eval());
+        if (b_.active()) add_reduced(b_, d.cwiseProduct(a).eval());
+        break;
+      case Arith::Div:
+        if (a_.active()) add_reduced(a_, d.cwiseQuotient(b).eval());
+        if (b_.active())
+          add_reduced(b_, (-(d.cwiseProduct(value_)).cwiseQuotient(b)).eval());
+        break;
+    }
+  }
+
+ private:
+  [[nodiscard]] bool same(const MatOperand& op) const noexcept {
+    return op.value().rows() == rows_ && op.value().cols() == cols_;
+  }
+  const Eigen::MatrixXd& expanded(const MatOperand& op, Eigen::MatrixXd& buffer) const {
+    if (same(op)) return op.value();
+    const Eigen::MatrixXd& v = op.value();
+    buffer = v.replicate(rows_ / v.rows(), cols_ / v.cols());
+    return buffer;
+  }
+
+  Arith kind_;
+  MatOperand a_;
+  MatOperand b_;
+  Eigen::Index rows_;
+  Eigen::Index cols_;
+  Eigen::MatrixXd ea_;
+  Eigen::MatrixXd eb_;
+};
+
+// C = alpha·A + beta with constants alpha, beta.
+class AffineNode final : public MatNode {
+ public:
+  AffineNode(MatOperand a, double alpha, double beta)
+      : a_(std::move(a)), alpha_(alpha), beta_(beta) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "scale_shift"; }
+  void evaluate(const Tape* /*tape*/) override {
+    value_ = (alpha_ * a_.value().array() + beta_).matrix();
+  }
+  void backward(Tape& /*tape*/) override {
+    if (alpha_ == 1.0)
+      a_.add_adjoint(adjoint_);
+    else
+      a_.add_adjoint(alpha_ * adjoint_);
+  }
+
+ private:
+  MatOperand a_;
+  double alpha_;
+  double beta_;
+};
+
+// C = c ÷ A with a constant c.
+class ReciprocalNode final : public MatNode {
+ public:
+  ReciprocalNode(MatOperand a, double c) : a_(std::move(a)), c_(c) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "const_div"; }
+  void evaluate(const Tape* /*tape*/) override { value_ = (c_ / a_.value().array()).matrix(); }
+  void backward(Tape& /*tape*/) override {
+    const double* d = adjoint_.data();
+    const double* r = value_.data();
+    const double* a = a_.value().data();
+    a_.add_adjoint_each([=](Eigen::Index k) { return d[k] == 0.0 ? 0.0 : -d[k] * r[k] / a[k]; });
+  }
+
+ private:
+  MatOperand a_;
+  double c_;
+};
+
+Mat arith(Arith kind, const Mat& a, const Mat& b) {
+  const std::string_view op = arith_name(kind);
+  Tape* t = detail::tape_of(op, a, b);
+  const Eigen::Index ar = a.rows(), ac = a.cols(), br = b.rows(), bc = b.cols();
+  const bool rows_fit = ar == br || ar == 1 || br == 1;
+  const bool cols_fit = ac == bc || ac == 1 || bc == 1;
+  if (!rows_fit || !cols_fit)
+    detail::throw_shape(op, ar, ac, br, bc,
+                        "do not broadcast (each dimension must be equal or 1)");
+  const Eigen::Index r = ar == 1 ? br : ar;
+  const Eigen::Index c = ac == 1 ? bc : ac;
+  if ((ar * ac == 0) != (br * bc == 0))
+    detail::throw_shape(op, ar, ac, br, bc, "do not broadcast (one of them is empty)");
+  return detail::finish(t, std::make_unique<ArithNode>(kind, a.operand(op, t), b.operand(op, t),
+                                                       r, c));
+}
+
+Mat affine(const Mat& a, double alpha, double beta) {
+  Tape* t = detail::tape_of("scale_shift", a);
+  return detail::finish(t, std::make_unique<AffineNode>(a.operand("scale_shift", t), alpha, beta));
+}
+
+Mat scalar_mat(const Var& s) {
+  VectorXv v(1);
+  v[0] = s;
+  return Mat(v);
+}
+
+}  // namespace
+
+Mat matmul(const Mat& a, const Mat& b) {
+  Tape* t = detail::tape_of("matmul", a, b);
+  if (a.cols() != b.rows())
+    detail::throw_shape("matmul", a.rows(), a.cols(), b.rows(), b.cols(),
+                        "do not multiply (columns of the left ≠ rows of the right)");
+  return detail::finish(
+      t, std::make_unique<MatmulNode>(a.operand("matmul", t), b.operand("matmul", t)));
+}
+Mat operator*(const Mat& a, const Mat& b) { return matmul(a, b); }
+Mat operator*(const Eigen::MatrixXd& a, const Mat& b) { return matmul(Mat(a), b); }
+Mat operator*(const Mat& a, const Eigen::MatrixXd& b) { return matmul(a, Mat(b)); }
+
+Mat operator+(const Mat& a, const Mat& b) { return arith(Arith::Add, a, b); }
+Mat operator-(const Mat& a, const Mat& b) { return arith(Arith::Sub, a, b); }
+Mat cwise_product(const Mat& a, const Mat& b) { return arith(Arith::Mul, a, b); }
+Mat cwise_quotient(const Mat& a, const Mat& b) { return arith(Arith::Div, a, b); }
+Mat operator/(const Mat& a, const Mat& b) { return arith(Arith::Div, a, b); }
+Mat operator+(const Mat& a, const Eigen::MatrixXd& b) { return a + Mat(b); }
+Mat operator+(const Eigen::MatrixXd& a, const Mat& b) { return Mat(a) + b; }
+Mat operator-(const Mat& a, const Eigen::MatrixXd& b) { return a - Mat(b); }
+Mat operator-(const Eigen::MatrixXd& a, const Mat& b) { return Mat(a) - b; }
+Mat cwise_product(const Mat& a, const Eigen::MatrixXd& b) { return cwise_product(a, Mat(b)); }
+Mat cwise_product(const Eigen::MatrixXd& a, const Mat& b) { return cwise_product(Mat(a), b); }
+
+Mat operator-(const Mat& a) { return affine(a, -1.0, 0.0); }
+Mat operator+(const Mat& a, double c) { return affine(a, 1.0, c); }
+Mat operator+(double c, const Mat& a) { return affine(a, 1.0, c); }
+Mat operator-(const Mat& a, double c) { return affine(a, 1.0, -c); }
+Mat operator-(double c, const Mat& a) { return affine(a, -1.0, c); }
+Mat operator*(const Mat& a, double c) { return affine(a, c, 0.0); }
+Mat operator*(double c, const Mat& a) { return affine(a, c, 0.0); }
+Mat operator/(const Mat& a, double c) { return affine(a, 1.0 / c, 0.0); }
+Mat operator/(double c, const Mat& a) {
+  Tape* t = detail::tape_of("const_div", a);
+  return detail::finish(t, std::make_unique<ReciprocalNode>(a.operand("const_div", t), c));
+}
+Mat operator+(const Mat& a, const Var& s) { return a + scalar_mat(s); }
+Mat operator+(const Var& s, const Mat& a) { return scalar_mat(s) + a; }
+Mat operator-(const Mat& a, const Var& s) { return a - scalar_mat(s); }
+Mat operator-(const Var& s, const Mat& a) { return scalar_mat(s) - a; }
+Mat operator*(const Mat& a, const Var& s) { return cwise_product(a, scalar_mat(s)); }
+Mat operator*(const Var& s, const Mat& a) { return cwise_product(scalar_mat(s), a); }
+Mat operator/(const Mat& a, const Var& s) { return cwise_quotient(a, scalar_mat(s)); }
+Mat operator/(const Var& s, const Mat& a) { return cwise_quotient(scalar_mat(s), a); }
+
+Mat transpose(const Mat& a) { return a.transpose(); }
+
+Mat Mat::transpose() const {
+  Tape* t = detail::tape_of("transpose", *this);
+  return detail::finish(t, std::make_unique<TransposeNode>(operand("transpose", t)));
+}
+
+}  // namespace nabla

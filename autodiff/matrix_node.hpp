@@ -1,0 +1,196 @@
+// The tape records behind nabla::Mat. A whole-matrix operation is ONE Extension record on the
+// ordinary tape: its object owns the output value (an Eigen::MatrixXd), the adjoint matrix the
+// reverse sweep accumulates, and references to its inputs (other matrix records, constant
+// matrices shared by reference count, or scalar records read through the tape). Its backward
+// is a vector–Jacobian product written with Eigen (dA += dC·Bᵀ), never element-wise taping.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include "extension.hpp"
+#include "tape.hpp"
+#include "var.hpp"
+
+namespace nabla::detail {
+
+// A record whose output is a matrix.
+class MatNode : public Extension {
+ public:
+  [[nodiscard]] const Eigen::MatrixXd& value() const noexcept { return value_; }
+  [[nodiscard]] bool has_adjoint() const noexcept { return has_adjoint_; }
+  [[nodiscard]] const Eigen::MatrixXd& adjoint() const noexcept { return adjoint_; }
+
+  // Adds e to the adjoint. The first contribution of a sweep assigns (no zero fill), so a
+  // record used once costs one pass over its adjoint.
+  template <class E>
+  void add_adjoint(const E& e) {
+    if (has_adjoint_) {
+      adjoint_.noalias() += e;
+    } else {
+      adjoint_.noalias() = e;
+      has_adjoint_ = true;
+    }
+  }
+  // The adjoint, zero-filled first when nothing was added yet in this sweep (for partial
+  // updates such as a block or one element).
+  Eigen::MatrixXd& zeroed_adjoint() {
+    if (!has_adjoint_) {
+      adjoint_.setZero(value_.rows(), value_.cols());
+      has_adjoint_ = true;
+    }
+    return adjoint_;
+  }
+  // Adds f(k) to adjoint entry k for every k (element-wise backward without a temporary).
+  template <class F>
+  void add_adjoint_each(Eigen::Index rows, Eigen::Index cols, F f) {
+    const Eigen::Index n = rows * cols;
+    if (has_adjoint_) {
+      double* d = adjoint_.data();
+      for (Eigen::Index k = 0; k < n; ++k) d[k] += f(k);
+    } else {
+      adjoint_.resize(rows, cols);
+      double* d = adjoint_.data();
+      for (Eigen::Index k = 0; k < n; ++k) d[k] = f(k);
+      has_adjoint_ = true;
+    }
+  }
+  // Replaces the adjoint (used to seed a sweep from a matrix output).
+  void set_adjoint(const Eigen::MatrixXd& a) {
+    adjoint_ = a;
+    has_adjoint_ = true;
+  }
+
+  // Extension interface. The sweep always visits an extension record: with no adjoint this
+  // returns at once; otherwise it pushes Jᵀ·adjoint to the inputs and forgets the adjoint.
+  void reverse(double /*own_adjoint*/, Tape& tape) override {
+    if (!has_adjoint_) return;
+    backward(tape);
+    has_adjoint_ = false;
+  }
+  void add_output_adjoint(std::uint32_t output, double adjoint) final {
+    if (adjoint != 0.0) zeroed_adjoint()(static_cast<Eigen::Index>(output)) += adjoint;
+  }
+  double forward(const Tape& tape) final {
+    evaluate(&tape);
+    return 0.0;
+  }
+  [[nodiscard]] double output_value(std::uint32_t output) const final {
+    return value_(static_cast<Eigen::Index>(output));
+  }
+
+  // Recomputes value_ from the inputs' current values (tape may be null when no input is a
+  // scalar record).
+  virtual void evaluate(const Tape* tape) = 0;
+  // adjoint_ is complete: add Jᵀ·adjoint_ to the inputs' adjoints.
+  virtual void backward(Tape& tape) = 0;
+
+  // Kinks, for replay: remember which branch every element took, then count the elements
+  // whose branch differs at the current values. Only operations with a kink override these.
+  virtual void remember_branches() {}
+  [[nodiscard]] virtual std::size_t changed_branches() const { return 0; }
+
+  Eigen::MatrixXd take_value() noexcept { return std::move(value_); }
+
+ protected:
+  Eigen::MatrixXd value_;
+  Eigen::MatrixXd adjoint_;
+  bool has_adjoint_ = false;
+};
+
+// A record whose output is one scalar (reductions, losses): its own tape slot holds the value
+// and the adjoint, so it mixes with Var records like any scalar operation.
+class ScalarNode : public Extension {
+ public:
+  void reverse(double own_adjoint, Tape& tape) final {
+    if (own_adjoint == 0.0) return;
+    backward(own_adjoint, tape);
+  }
+  void add_output_adjoint(std::uint32_t /*output*/, double /*adjoint*/) final {
+    unsupported("element outputs (it is a scalar)");
+  }
+  double forward(const Tape& tape) final { return value_ = evaluate(&tape); }
+  [[nodiscard]] double output_value(std::uint32_t /*output*/) const final { return value_; }
+  [[nodiscard]] double value() const noexcept { return value_; }
+
+  virtual double evaluate(const Tape* tape) = 0;
+  virtual void backward(double adjoint, Tape& tape) = 0;
+
+  virtual void remember_branches() {}
+  [[nodiscard]] virtual std::size_t changed_branches() const { return 0; }
+
+  void set_value(double v) noexcept { value_ = v; }
+
+ protected:
+  double value_ = 0.0;
+};
+
+// An input of a matrix operation: another matrix record, or a constant matrix shared by
+// reference count (never copied per operation, and alive as long as any record needs it).
+struct MatOperand {
+  MatNode* node = nullptr;
+  std::shared_ptr<const Eigen::MatrixXd> constant;
+
+  [[nodiscard]] const Eigen::MatrixXd& value() const noexcept {
+    return node != nullptr ? node->value() : *constant;
+  }
+  [[nodiscard]] bool active() const noexcept { return node != nullptr; }
+  template <class E>
+  void add_adjoint(const E& e) const {
+    if (node != nullptr) node->add_adjoint(e);
+  }
+  template <class F>
+  void add_adjoint_each(F f) const {
+    if (node != nullptr) node->add_adjoint_each(node->value().rows(), node->value().cols(), f);
+  }
+};
+
+// A scalar input of a matrix operation: a Var record (read and updated through the tape) or a
+// constant.
+struct VarOperand {
+  std::uint32_t index = 0;
+  double constant = 0.0;
+  bool active = false;
+
+  VarOperand() = default;
+  explicit VarOperand(const Var& v) noexcept
+      : index(v.index()), constant(v.value()), active(!v.is_constant()) {}
+  [[nodiscard]] double value(const Tape* tape) const noexcept {
+    return active && tape != nullptr ? tape->value_at(index) : constant;
+  }
+  void add_adjoint(Tape& tape, double w) const noexcept {
+    if (active) tape.add_adjoint_at(index, w);
+  }
+};
+
+// An independent matrix variable. Its reverse() moves the finished adjoint into gradient(),
+// which the functional API and Function read after a sweep.
+class LeafNode final : public MatNode {
+ public:
+  explicit LeafNode(Eigen::MatrixXd x) { value_ = std::move(x); }
+  [[nodiscard]] std::string_view name() const noexcept override { return "matrix_variable"; }
+  void set_value(const Eigen::MatrixXd& x) { value_ = x; }
+  void evaluate(const Tape* /*tape*/) override {}
+  void backward(Tape& /*tape*/) override {}
+  void reverse(double /*own_adjoint*/, Tape& /*tape*/) override {
+    has_gradient_ = has_adjoint_;
+    if (has_adjoint_) gradient_.swap(adjoint_);
+    has_adjoint_ = false;
+  }
+  // The gradient of the last sweep that reached this record (zero if nothing depended on it).
+  [[nodiscard]] Eigen::MatrixXd gradient() const {
+    if (has_gradient_) return gradient_;
+    return Eigen::MatrixXd::Zero(value_.rows(), value_.cols());
+  }
+  void forget_gradient() noexcept { has_gradient_ = false; }
+
+ private:
+  Eigen::MatrixXd gradient_;
+  bool has_gradient_ = false;
+};
+
+}  // namespace nabla::detail
