@@ -1,0 +1,63 @@
+// A full objective f(w) written with nabla (f: const VectorXv& → Var), differentiated by one
+// recording and one reverse sweep per call on a tape the objective keeps and reuses.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <type_traits>
+#include <utility>
+
+#include <autodiff/autodiff.hpp>
+
+#include "objective.hpp"
+
+namespace nabla::optim {
+
+namespace detail {
+// Records f on `tape` at w and writes ∇f into g; returns f(w).
+template <class F>
+double record_value_gradient(Tape& tape, F& f, const Eigen::VectorXd& w, Eigen::VectorXd& g) {
+  tape.clear();
+  TapeScope scope(tape);
+  VectorXv wv(w.size());
+  for (Eigen::Index i = 0; i < w.size(); ++i) wv[i] = tape.variable(w[i]);
+  const Var y = f(std::as_const(wv));
+  g.resize(w.size());
+  if (y.is_constant()) {
+    g.setZero();
+    return y.value();
+  }
+  tape.reverse(y);
+  for (Eigen::Index i = 0; i < w.size(); ++i) g[i] = tape.adjoint_at(wv[i].index());
+  return y.value();
+}
+}  // namespace detail
+
+template <class F>
+class FullObjective final : public Objective {
+ public:
+  static_assert(std::is_same_v<std::invoke_result_t<F&, const VectorXv&>, Var>,
+                "nabla::optim: the objective must be callable as f(const nabla::VectorXv&) "
+                "and return nabla::Var");
+  explicit FullObjective(F f) : f_(std::move(f)) {}
+
+  [[nodiscard]] std::int64_t samples() const override { return 0; }
+  double value_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
+    return detail::record_value_gradient(tape_, f_, w, g);
+  }
+  double value(const Eigen::VectorXd& w) override {
+    return detail::record_value_gradient(tape_, f_, w, scratch_);
+  }
+  double batch_value_gradient(const Eigen::VectorXd&, std::span<const std::int64_t>,
+                              Eigen::VectorXd&) override {
+    throw Error("nabla::optim: stochastic batching needs a finite-sum objective "
+                "(optim::FiniteSum), not a full objective");
+  }
+
+ private:
+  F f_;
+  Tape tape_;
+  Eigen::VectorXd scratch_;
+};
+
+}  // namespace nabla::optim
