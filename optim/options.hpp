@@ -43,8 +43,8 @@ struct GradientNoise {
 
 // Gradient clipping: by global norm (rescale when ‖g‖ > max_norm) and/or by value.
 struct Clipping {
-  std::optional<double> max_norm;
-  std::optional<double> max_value;
+  std::optional<double> max_norm = {};
+  std::optional<double> max_value = {};
 };
 
 // Penalty added to the objective: l1‖w‖₁ + l2‖w‖² (the lecture's 0.1‖θ‖² is l2 = 0.1).
@@ -53,7 +53,7 @@ struct Clipping {
 struct Penalty {
   double l1 = 0.0;
   double l2 = 0.0;
-  std::optional<Eigen::Index> exclude;
+  std::optional<Eigen::Index> exclude = {};
   static Penalty elastic_net(double alpha, double l1_ratio) {
     return {alpha * l1_ratio, alpha * (1.0 - l1_ratio) / 2.0, std::nullopt};
   }
@@ -98,8 +98,8 @@ struct Options {
   // the end (Result::value). Switch off only to time the raw update loop.
   bool evaluate = true;
   HistoryOptions history = {};
-  std::function<bool(const Progress&)> on_iteration;
-  std::function<bool(const Progress&)> on_epoch;
+  std::function<bool(const Progress&)> on_iteration = {};
+  std::function<bool(const Progress&)> on_epoch = {};
   bool progress_bar = false;  // a one-line progress bar on stderr
   // Continue a saved run (optim/run_state.hpp) instead of starting at x0.
   const RunState* resume_from = nullptr;
