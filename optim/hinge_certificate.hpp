@@ -13,6 +13,8 @@
 #pragma once
 
 #include <Eigen/Core>
+
+#include <autodiff/error.hpp>
 #include <vector>
 
 namespace nabla::optim {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <Eigen/Core>
+
+#include <autodiff/error.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -7,6 +7,8 @@
 
 #include <Eigen/Core>
 
+#include <autodiff/error.hpp>
+
 namespace nabla::optim {
 
 // Throws nabla::ShapeError when X and y disagree, nabla::Error when X is rank-deficient and

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <Eigen/Core>
+
+#include <autodiff/error.hpp>
 #include <array>
 #include <cstdint>
 #include <limits>

@@ -8,6 +8,8 @@
 #include <limits>
 #include <string>
 
+#include <autodiff/error.hpp>
+
 namespace nabla::optim {
 
 class Schedule {

@@ -5,6 +5,8 @@
 
 #include <Eigen/Core>
 
+#include <autodiff/error.hpp>
+
 namespace nabla::optim {
 
 class Standardizer {
