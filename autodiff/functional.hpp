@@ -8,8 +8,10 @@
 #include <Eigen/Core>
 #include <concepts>
 #include <functional>
+#include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "derivative.hpp"
 #include "eigen_support.hpp"
@@ -31,7 +33,7 @@ auto record_at(Tape& tape, F& f, const Eigen::VectorXd& x) {
   static_assert(std::is_invocable_v<F&, const VectorXv&>,
                 "nabla: f must be callable as f(const nabla::VectorXv&)");
   VectorXv xv(x.size());
-  for (Eigen::Index i = 0; i < x.size(); ++i) xv[i] = tape.variable(x[i]);
+  tape.variables(x.data(), static_cast<std::size_t>(x.size()), xv.data());
   auto y = std::invoke(f, std::as_const(xv));
   return std::pair<VectorXv, decltype(y)>(std::move(xv), std::move(y));
 }
@@ -40,6 +42,17 @@ template <class R>
 void require_scalar_result() {
   static_assert(std::is_same_v<std::decay_t<R>, Var>,
                 "nabla: f must return nabla::Var (a double result would carry no derivative)");
+}
+
+// The inputs are the tape's first records (a fresh pooled tape), and inputs propagate
+// nothing, so the sweep can stop where they begin.
+inline void reverse_to_inputs(Tape& tape, const Var& y, const VectorXv& xv) {
+  if (y.is_constant() || xv.size() == 0 || y.stamp() != tape.stamp() ||
+      xv[0].index() != 0 || y.index() < static_cast<std::uint32_t>(xv.size())) {
+    tape.reverse(y);  // the general path: checks and full sweep
+    return;
+  }
+  tape.reverse_from(y.index(), 1.0, static_cast<std::uint32_t>(xv.size()));
 }
 
 inline Eigen::VectorXd input_adjoints(const Tape& tape, const VectorXv& xv) {
@@ -58,8 +71,32 @@ std::pair<double, Eigen::VectorXd> value_and_gradient(F&& f, const Eigen::Vector
   Tape& tape = scope.tape();
   auto [xv, y] = detail::record_at(tape, f, x);
   detail::require_scalar_result<decltype(y)>();
-  tape.reverse(y);
+  detail::reverse_to_inputs(tape, y, xv);
   return {y.value(), detail::input_adjoints(tape, xv)};
+}
+
+// Writes ∇f(x) into g (resized if needed) and returns f(x). Reuses its buffers across calls on
+// a thread, so an optimizer loop allocates nothing once warm.
+template <class F>
+  requires(!detail::MatFunction<F>)
+double value_and_gradient(F&& f, const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+  static_assert(std::is_invocable_v<F&, const VectorXv&>,
+                "nabla: f must be callable as f(const nabla::VectorXv&)");
+  detail::ScopedTape scope;
+  Tape& tape = scope.tape();
+  // unique_ptr keeps each buffer in place while a nested call grows the list.
+  thread_local std::vector<std::unique_ptr<VectorXv>> inputs_by_depth;
+  const std::size_t depth = detail::pooled_tape_depth();
+  while (inputs_by_depth.size() < depth) inputs_by_depth.push_back(std::make_unique<VectorXv>());
+  VectorXv& xv = *inputs_by_depth[depth - 1];
+  xv.resize(x.size());
+  tape.variables(x.data(), static_cast<std::size_t>(x.size()), xv.data());
+  const auto y = std::invoke(f, std::as_const(xv));
+  detail::require_scalar_result<decltype(y)>();
+  detail::reverse_to_inputs(tape, y, xv);
+  g.resize(x.size());
+  for (Eigen::Index i = 0; i < x.size(); ++i) g[i] = tape.adjoint_at(xv[i].index());
+  return y.value();
 }
 
 // ∇f(x) for f: Rⁿ → R written with Var.
@@ -87,7 +124,7 @@ Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
   Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(y.size(), x.size());
   for (Eigen::Index k = 0; k < y.size(); ++k) {
     if (y[k].is_constant()) continue;
-    tape.reverse(y[k]);
+    detail::reverse_to_inputs(tape, y[k], xv);
     jac.row(k) = detail::input_adjoints(tape, xv).transpose();
   }
   return jac;

@@ -20,6 +20,23 @@ thread_local Scratch scratch;
 
 template <class CoefficientAt>
 Var record_linear(const Var* terms, std::size_t n, CoefficientAt coefficient_at, double offset) {
+  // Fast path: every term is a variable of the active tape (a parameter vector in a loss).
+  const std::uint32_t s = detail::active_stamp;
+  std::uint32_t mismatch = 0;  // no early exit: this loop vectorises
+  for (std::size_t k = 0; k < n; ++k) mismatch |= terms[k].stamp() ^ s;
+  if (mismatch == 0 && s != 0 && n > 0 && n <= UINT32_MAX) {
+    Tape& tape = *detail::active_tape;
+    const auto count = static_cast<std::uint32_t>(n);
+    const Tape::LinearStorage out = tape.linear_storage(count);
+    double value = offset;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double c = coefficient_at(k);
+      value += c * terms[k].value();
+      out.inputs[k] = terms[k].index();
+      out.coefficients[k] = c;
+    }
+    return tape.push_linear_filled(count, offset, value);
+  }
   scratch.inputs.clear();
   scratch.coefficients.clear();
   double value = offset;

@@ -22,4 +22,6 @@ Tape& acquire_pooled_tape() {
 
 void release_pooled_tape() noexcept { --pool.depth; }
 
+std::size_t pooled_tape_depth() noexcept { return pool.depth; }
+
 }  // namespace nabla::detail

@@ -3,12 +3,16 @@
 // and a call nested inside another (a gradcheck inside a loss) gets a tape of its own.
 #pragma once
 
+#include <cstddef>
+
 #include "tape.hpp"
 
 namespace nabla::detail {
 
 Tape& acquire_pooled_tape();
 void release_pooled_tape() noexcept;
+// How many pooled tapes are in use on this thread (1 inside the outermost functional call).
+std::size_t pooled_tape_depth() noexcept;
 
 class ScopedTape {
  public:

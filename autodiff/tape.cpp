@@ -56,6 +56,22 @@ Var variable(double x) {
   return t->variable(x);
 }
 
+void Tape::variables(const double* x, std::size_t n, Var* out) {
+  if (size_ + n > capacity_) grow(size_ + n);
+  const std::size_t first = size_;
+  const std::uint32_t stamp = stamp_;
+  Args* args = args_.get() + first;
+  Slot* slots = slots_.get() + first;
+  Op* ops = ops_.get() + first;
+  for (std::size_t k = 0; k < n; ++k) {
+    args[k] = Args{0, 0};
+    slots[k] = Slot{x[k], 0.0};
+    out[k] = Var(x[k], static_cast<std::uint32_t>(first + k), stamp);
+    ops[k] = Op::Input;
+  }
+  size_ = first + n;
+}
+
 Tape::~Tape() {
   // A tape destroyed while active must not leave a dangling active pointer behind.
   if (detail::active_tape == this) {
@@ -201,6 +217,21 @@ Var Tape::push_linear(const std::uint32_t* inputs, const double* coefficients,
   const auto start = static_cast<std::uint32_t>(custom_inputs_.size());
   custom_inputs_.insert(custom_inputs_.end(), inputs, inputs + count);
   custom_partials_.insert(custom_partials_.end(), coefficients, coefficients + count);
+  customs_.push_back(CustomRecord{start, count, nullptr});
+  return push(Op::Linear, static_cast<std::uint32_t>(customs_.size() - 1), push_constant(offset),
+              value);
+}
+
+Tape::LinearStorage Tape::linear_storage(std::uint32_t count) {
+  reserve_custom(count);
+  const std::size_t start = custom_inputs_.size();
+  custom_inputs_.resize(start + count);
+  custom_partials_.resize(start + count);
+  return {custom_inputs_.data() + start, custom_partials_.data() + start};
+}
+
+Var Tape::push_linear_filled(std::uint32_t count, double offset, double value) {
+  const auto start = static_cast<std::uint32_t>(custom_inputs_.size() - count);
   customs_.push_back(CustomRecord{start, count, nullptr});
   return push(Op::Linear, static_cast<std::uint32_t>(customs_.size() - 1), push_constant(offset),
               value);

@@ -66,6 +66,8 @@ class Tape {
 
   // A new independent variable with value x.
   Var variable(double x) { return push(Op::Input, 0, 0, x); }
+  // n new independent variables with values x[0..n), written to out[0..n), in one pass.
+  void variables(const double* x, std::size_t n, Var* out);
 
   // Forgets every record and invalidates every Var of this tape; keeps the memory.
   void clear() noexcept;
@@ -83,8 +85,10 @@ class Tape {
   void reverse(const Var& y, double seed = 1.0);
   // The adjoint of v after the last reverse sweep (0 for constants). Checks that v is ours.
   [[nodiscard]] double adjoint(const Var& v) const;
-  // Reverse sweep over records [0, from] with adjoint `seed` at `from`.
-  void reverse_from(std::uint32_t from, double seed);
+  // Reverse sweep over records [stop, from] with adjoint `seed` at `from`. Records below
+  // `stop` are not visited: pass the index of the first input when everything before it is
+  // an input too (inputs propagate nothing), as the functional API does.
+  void reverse_from(std::uint32_t from, double seed, std::uint32_t stop = 0);
 
   // Read access to the records, for explain, replay and the higher-order sweeps.
   [[nodiscard]] Op op(std::size_t i) const noexcept { return ops_[i]; }
@@ -144,6 +148,14 @@ class Tape {
   }
   Var push_custom(std::shared_ptr<const CustomFunction> function, const std::uint32_t* inputs,
                   const double* partials, std::uint32_t count, double value);
+  // Storage for a linear record of `count` terms about to be pushed with push_linear_filled:
+  // fill inputs[0..count) and coefficients[0..count).
+  struct LinearStorage {
+    std::uint32_t* inputs;
+    double* coefficients;
+  };
+  LinearStorage linear_storage(std::uint32_t count);
+  Var push_linear_filled(std::uint32_t count, double offset, double value);
   // offset + Σ coefficients[k]·(record inputs[k]) as one record (Op::Linear); slot 1 indexes
   // the offset in the constant pool.
   Var push_linear(const std::uint32_t* inputs, const double* coefficients, std::uint32_t count,
@@ -237,7 +249,7 @@ Var variable(double x);
       slot[custom_inputs_[rec.offset + k]].adjoint += w * custom_partials_[rec.offset + k]; \
   }
 
-inline void Tape::reverse_from(std::uint32_t from, double seed) {
+inline void Tape::reverse_from(std::uint32_t from, double seed, std::uint32_t stop) {
   Slot* slot = slots_.get();
   const Op* ops = ops_.get();
   const Args* args = args_.get();
@@ -264,7 +276,7 @@ inline void Tape::reverse_from(std::uint32_t from, double seed) {
   };
 #define NABLA_NEXT                                                    \
   do {                                                                \
-    if (i == 0) goto done;                                            \
+    if (i == stop) goto done;                                         \
     --i;                                                              \
     w = slot[i].adjoint;                                              \
     /* A zero adjoint contributes nothing; skipping it keeps 0·inf out. */ \
@@ -294,7 +306,7 @@ on_ExtOutput:
 done:
   return;
 #else
-  while (i-- > 0) {
+  while (i-- > stop) {
     w = slot[i].adjoint;
     const Op op = ops[i];
     if (w == 0.0 && op != Op::Extension) continue;
