@@ -1,6 +1,7 @@
 // Linear combinations as one record: dot products with constant data and sums of many terms
 // cost one tape record with n stored coefficients instead of 2n scalar records. This is what
-// makes a per-sample loss like (w·xᵢ − yᵢ)² cheap to record in an SGD loop.
+// makes a per-sample loss like (w·xᵢ − yᵢ)² cheap to record in an SGD loop; pair it with the
+// allocation-free nabla::value_and_gradient(f, x, g) of functional.hpp in such loops.
 #pragma once
 
 #include <Eigen/Core>
