@@ -429,7 +429,9 @@ class Loop {
         double qb = estimate(*at, batch) + penalty_value(*at);
         add_penalty_gradient(*at, g_);
         if (!std::isfinite(st_.first_loss)) st_.first_loss = qb;
-        if (!std::isfinite(qb) || !finite(g_) || exploded(qb)) {
+        // g is not scanned for NaN/Inf here (that would cost a pass over w per sample): a
+        // non-finite g makes w non-finite, and the next batch loss reports it.
+        if (!std::isfinite(qb) || exploded(qb)) {
           diverge(qb, eta, x_prev_);
           break;
         }
