@@ -10,7 +10,7 @@
 
 namespace nabla {
 
-void Function::record(const Eigen::MatrixXd& x) { recorder_(*this, x); }
+void Function::record(const ConstMatrixRef& x) { recorder_(*this, x); }
 
 void Function::set_var_output(const Var& y) {
   Output o;
@@ -92,7 +92,7 @@ void Function::finish_recording() {
   status_ = ReplayStatus{};
 }
 
-void Function::forward(const Eigen::MatrixXd& x) {
+void Function::forward(const ConstMatrixRef& x) {
   if (x.rows() != rows_ || x.cols() != cols_)
     throw ShapeError(fmt::format(
         "nabla::Function: recorded for a {}×{} input, evaluated at a {}×{} one", rows_, cols_,
@@ -116,13 +116,16 @@ void Function::forward(const Eigen::MatrixXd& x) {
   }
 }
 
-void Function::replay(const Eigen::MatrixXd& x) {
+void Function::replay(const ConstMatrixRef& x) {
   Tape& t = *tape_;
   if (leaf_ != nullptr) {
     leaf_->set_value(x);
   } else {
-    for (std::size_t k = 0; k < input_records_.size(); ++k)
-      t.set_value_at(input_records_[k], x(static_cast<Eigen::Index>(k)));
+    const Eigen::Index r = x.rows();
+    for (std::size_t k = 0; k < input_records_.size(); ++k) {
+      const auto e = static_cast<Eigen::Index>(k);
+      t.set_value_at(input_records_[k], x(e % r, e / r));
+    }
   }
   std::vector<double> args;
   const std::size_t n = t.size();
@@ -228,7 +231,7 @@ void Function::reverse(std::size_t output, Eigen::MatrixXd& g) {
     t.reverse_from(o.index, 1.0);
   }
   if (leaf_ != nullptr) {
-    g = leaf_->gradient();
+    leaf_->copy_gradient(g.data());
   } else {
     for (std::size_t k = 0; k < input_records_.size(); ++k)
       g(static_cast<Eigen::Index>(k)) = t.adjoint_at(input_records_[k]);

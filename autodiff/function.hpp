@@ -58,10 +58,10 @@ class Function {
   template <class F, class Derived>
   Function(F f, const Eigen::MatrixBase<Derived>& x0, OnBranchFlip policy = OnBranchFlip::Report)
       : policy_(policy) {
-    recorder_ = [f = std::move(f)](Function& self, const Eigen::MatrixXd& x) mutable {
+    recorder_ = [f = std::move(f)](Function& self, const ConstMatrixRef& x) mutable {
       self.record_with(f, x);
     };
-    record(Eigen::MatrixXd(x0));
+    record(ConstMatrixRef(x0));
   }
   Function(const Function&) = delete;
   Function& operator=(const Function&) = delete;
@@ -72,14 +72,14 @@ class Function {
   // f(x) (one output).
   template <class Derived>
   double value(const Eigen::MatrixBase<Derived>& x) {
-    const Eigen::MatrixXd xm(x);
+    const ConstMatrixRef xm(x);
     forward(xm);
     return output_value(0);
   }
   // All outputs at x, in order (column-major for a Mat output).
   template <class Derived>
   Eigen::VectorXd values(const Eigen::MatrixBase<Derived>& x) {
-    const Eigen::MatrixXd xm(x);
+    const ConstMatrixRef xm(x);
     forward(xm);
     Eigen::VectorXd out(static_cast<Eigen::Index>(outputs()));
     for (std::size_t k = 0; k < outputs(); ++k) out[static_cast<Eigen::Index>(k)] = output_value(k);
@@ -89,7 +89,7 @@ class Function {
   template <class Derived>
   std::pair<double, typename Derived::PlainObject> value_and_gradient(
       const Eigen::MatrixBase<Derived>& x) {
-    const Eigen::MatrixXd xm(x);
+    const ConstMatrixRef xm(x);
     forward(xm);
     Eigen::MatrixXd g(xm.rows(), xm.cols());
     reverse(0, g);
@@ -102,7 +102,7 @@ class Function {
   // The outputs × inputs Jacobian (inputs and a Mat output in column-major order).
   template <class Derived>
   Eigen::MatrixXd jacobian(const Eigen::MatrixBase<Derived>& x) {
-    const Eigen::MatrixXd xm(x);
+    const ConstMatrixRef xm(x);
     forward(xm);
     Eigen::MatrixXd jac(static_cast<Eigen::Index>(outputs()), xm.size());
     Eigen::MatrixXd g(xm.rows(), xm.cols());
@@ -116,7 +116,7 @@ class Function {
   // Records f again at x (calls f); the next replays use the new recording.
   template <class Derived>
   void rerecord(const Eigen::MatrixBase<Derived>& x) {
-    record(Eigen::MatrixXd(x));
+    record(ConstMatrixRef(x));
   }
 
   // The branch check of the last evaluation.
@@ -140,20 +140,20 @@ class Function {
   };
 
   template <class F>
-  void record_with(F& f, const Eigen::MatrixXd& x);
-  void record(const Eigen::MatrixXd& x);
+  void record_with(F& f, const ConstMatrixRef& x);
+  void record(const ConstMatrixRef& x);
   void set_var_output(const Var& y);
   void set_mat_output(const Mat& y);
   void finish_recording();
-  void forward(const Eigen::MatrixXd& x);
-  void replay(const Eigen::MatrixXd& x);
+  void forward(const ConstMatrixRef& x);
+  void replay(const ConstMatrixRef& x);
   void check_branches();
   [[nodiscard]] double output_value(std::size_t k) const;
   void reverse(std::size_t output, Eigen::MatrixXd& gradient);
   [[nodiscard]] std::int8_t kink_side(std::uint32_t record) const;
 
   std::unique_ptr<Tape> tape_ = std::make_unique<Tape>();
-  std::function<void(Function&, const Eigen::MatrixXd&)> recorder_;
+  std::function<void(Function&, const ConstMatrixRef&)> recorder_;
   OnBranchFlip policy_ = OnBranchFlip::Report;
   ReplayStatus status_;
   std::size_t recordings_ = 0;
@@ -173,7 +173,7 @@ class Function {
 };
 
 template <class F>
-void Function::record_with(F& f, const Eigen::MatrixXd& x) {
+void Function::record_with(F& f, const ConstMatrixRef& x) {
   tape_->clear();
   TapeScope scope(*tape_);
   input_records_.clear();
@@ -185,7 +185,7 @@ void Function::record_with(F& f, const Eigen::MatrixXd& x) {
   if constexpr (std::is_invocable_v<F&, const VectorXv&>) {
     VectorXv xv(x.size());
     for (Eigen::Index k = 0; k < x.size(); ++k) {
-      xv[k] = tape_->variable(x(k));
+      xv[k] = tape_->variable(x(k % x.rows(), k / x.rows()));
       input_records_.push_back(xv[k].index());
     }
     const auto y = std::invoke(f, std::as_const(xv));

@@ -16,7 +16,10 @@ class MatmulNode final : public MatNode {
  public:
   MatmulNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "matmul"; }
-  void evaluate(const Tape* /*tape*/) override { value_.noalias() = a_.value() * b_.value(); }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().rows(), b_.value().cols());
+    value_.noalias() = a_.value() * b_.value();
+  }
   void backward(Tape& /*tape*/) override {
     if (a_.active()) a_.add_adjoint(adjoint_ * b_.value().transpose());
     if (b_.active()) b_.add_adjoint(a_.value().transpose() * adjoint_);
@@ -31,7 +34,10 @@ class TransposeNode final : public MatNode {
  public:
   explicit TransposeNode(MatOperand a) : a_(std::move(a)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "transpose"; }
-  void evaluate(const Tape* /*tape*/) override { value_ = a_.value().transpose(); }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().cols(), a_.value().rows());
+    value_ = a_.value().transpose();
+  }
   void backward(Tape& /*tape*/) override { a_.add_adjoint(adjoint_.transpose()); }
 
  private:
@@ -78,6 +84,7 @@ class ArithNode final : public MatNode {
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = expanded(a_, ea_);
     const Eigen::MatrixXd& b = expanded(b_, eb_);
+    shape(rows_, cols_);
     switch (kind_) {
       case Arith::Add: value_ = a + b; break;
       case Arith::Sub: value_ = a - b; break;
@@ -97,16 +104,15 @@ class ArithNode final : public MatNode {
         break;
       case Arith::Sub:
         add_reduced(a_, d);
-        if (b_.active()) add_reduced(b_, (-d).eval());
+        add_reduced(b_, -d);
         break;
       case Arith::Mul:
-        if (a_.active()) add_reduced(a_, d.cwiseProduct(b).eval());
-        if (b_.active()) add_reduced(b_, d.cwiseProduct(a).eval());
+        add_reduced(a_, d.cwiseProduct(b));
+        add_reduced(b_, d.cwiseProduct(a));
         break;
       case Arith::Div:
-        if (a_.active()) add_reduced(a_, d.cwiseQuotient(b).eval());
-        if (b_.active())
-          add_reduced(b_, (-(d.cwiseProduct(value_)).cwiseQuotient(b)).eval());
+        add_reduced(a_, d.cwiseQuotient(b));
+        add_reduced(b_, -(d.cwiseProduct(value_)).cwiseQuotient(b));
         break;
     }
   }
@@ -138,6 +144,7 @@ class AffineNode final : public MatNode {
       : a_(std::move(a)), alpha_(alpha), beta_(beta) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "scale_shift"; }
   void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().rows(), a_.value().cols());
     value_ = (alpha_ * a_.value().array() + beta_).matrix();
   }
   void backward(Tape& /*tape*/) override {
@@ -158,7 +165,10 @@ class ReciprocalNode final : public MatNode {
  public:
   ReciprocalNode(MatOperand a, double c) : a_(std::move(a)), c_(c) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "const_div"; }
-  void evaluate(const Tape* /*tape*/) override { value_ = (c_ / a_.value().array()).matrix(); }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().rows(), a_.value().cols());
+    value_ = (c_ / a_.value().array()).matrix();
+  }
   void backward(Tape& /*tape*/) override {
     const double* d = adjoint_.data();
     const double* r = value_.data();

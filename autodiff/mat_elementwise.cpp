@@ -31,7 +31,7 @@ class UnaryNode final : public MatNode {
 
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
-    value_.resize(a.rows(), a.cols());
+    shape(a.rows(), a.cols());
     const double* x = a.data();
     double* r = value_.data();
     const double c = c_;

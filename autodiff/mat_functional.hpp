@@ -33,13 +33,15 @@ std::pair<double, typename Derived::PlainObject> value_and_gradient(
     F&& f, const Eigen::MatrixBase<Derived>& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
-  const Mat xm = variable(Eigen::MatrixXd(x));
+  const Mat xm = variable(x);
   auto y = std::invoke(f, xm);
   detail::require_scalar_result<decltype(y)>();
   detail::LeafNode& leaf = detail::leaf_of(xm);
   leaf.forget_gradient();
   tape.reverse(y);
-  return {y.value(), typename Derived::PlainObject(leaf.gradient())};
+  typename Derived::PlainObject g(x.rows(), x.cols());
+  leaf.copy_gradient(g.data());
+  return {y.value(), std::move(g)};
 }
 
 template <class F, class Derived>
@@ -55,7 +57,7 @@ template <class F, class Derived>
 Eigen::MatrixXd jacobian(F&& f, const Eigen::MatrixBase<Derived>& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
-  const Mat xm = variable(Eigen::MatrixXd(x));
+  const Mat xm = variable(x);
   const auto y = std::invoke(f, xm);
   static_assert(std::is_same_v<std::decay_t<decltype(y)>, Mat>,
                 "nabla::jacobian: a function of a Mat must return a nabla::Mat");

@@ -129,6 +129,9 @@ class AxisNode final : public MatNode {
   [[nodiscard]] std::string_view name() const noexcept override { return axis_name(kind_); }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
+    const bool rows_out = kind_ == Axis::RowSums || kind_ == Axis::RowMeans || kind_ == Axis::RowLse;
+    const bool cols_out = kind_ == Axis::ColSums || kind_ == Axis::ColMeans;
+    shape(cols_out ? 1 : a.rows(), rows_out ? 1 : a.cols());
     switch (kind_) {
       case Axis::RowSums: value_ = a.rowwise().sum(); break;
       case Axis::ColSums: value_ = a.colwise().sum(); break;

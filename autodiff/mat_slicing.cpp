@@ -18,7 +18,10 @@ class BlockNode final : public MatNode {
   BlockNode(MatOperand a, Eigen::Index i, Eigen::Index j, Eigen::Index r, Eigen::Index c)
       : a_(std::move(a)), i_(i), j_(j), r_(r), c_(c) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "block"; }
-  void evaluate(const Tape* /*tape*/) override { value_ = a_.value().block(i_, j_, r_, c_); }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(r_, c_);
+    value_ = a_.value().block(i_, j_, r_, c_);
+  }
   void backward(Tape& /*tape*/) override {
     if (a_.active()) a_.node->zeroed_adjoint().block(i_, j_, r_, c_) += adjoint_;
   }
@@ -26,6 +29,24 @@ class BlockNode final : public MatNode {
  private:
   MatOperand a_;
   Eigen::Index i_, j_, r_, c_;
+};
+
+class ReshapeNode final : public MatNode {
+ public:
+  ReshapeNode(MatOperand a, Eigen::Index r, Eigen::Index c) : a_(std::move(a)), r_(r), c_(c) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "reshape"; }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(r_, c_);
+    value_ = a_.value().reshaped(r_, c_);
+  }
+  void backward(Tape& /*tape*/) override {
+    const Eigen::MatrixXd& a = a_.value();
+    a_.add_adjoint(adjoint_.reshaped(a.rows(), a.cols()));
+  }
+
+ private:
+  MatOperand a_;
+  Eigen::Index r_, c_;
 };
 
 class ConcatNode final : public MatNode {
@@ -47,7 +68,7 @@ class ConcatNode final : public MatNode {
         cols = p.value().cols();
       }
     }
-    value_.resize(rows, cols);
+    shape(rows, cols);
     Eigen::Index at = 0;
     for (const MatOperand& p : parts_) {
       const Eigen::MatrixXd& v = p.value();
@@ -115,6 +136,14 @@ Mat Mat::segment(Eigen::Index k, Eigen::Index n) const {
   if (rows() == 1) return block(0, k, 1, n);
   throw ShapeError(fmt::format("nabla: segment needs a vector, not a {}×{} matrix", rows(),
                                cols()));
+}
+
+Mat reshape(const Mat& a, Eigen::Index rows, Eigen::Index cols) {
+  if (rows < 0 || cols < 0 || rows * cols != a.size())
+    detail::throw_shape("reshape", a.rows(), a.cols(), rows, cols,
+                        "hold different numbers of entries");
+  Tape* t = detail::tape_of("reshape", a);
+  return detail::finish(t, std::make_unique<ReshapeNode>(a.operand("reshape", t), rows, cols));
 }
 
 Mat hcat(const std::vector<Mat>& parts) { return concat(parts, true); }

@@ -15,4 +15,7 @@ namespace nabla {
 [[nodiscard]] inline Mat hcat(const Mat& a, const Mat& b) { return hcat(std::vector<Mat>{a, b}); }
 [[nodiscard]] inline Mat vcat(const Mat& a, const Mat& b) { return vcat(std::vector<Mat>{a, b}); }
 
+// The same entries in column-major order with another shape (rows·cols must equal a.size()).
+[[nodiscard]] Mat reshape(const Mat& a, Eigen::Index rows, Eigen::Index cols);
+
 }  // namespace nabla

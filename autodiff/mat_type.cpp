@@ -21,7 +21,7 @@ class FromVarsNode final : public detail::MatNode {
  public:
   FromVarsNode(Eigen::Index rows, Eigen::Index cols, std::vector<detail::VarOperand> entries)
       : entries_(std::move(entries)) {
-    value_.resize(rows, cols);
+    shape(rows, cols);
   }
   [[nodiscard]] std::string_view name() const noexcept override { return "matrix_from_vars"; }
   void evaluate(const Tape* tape) override {
@@ -120,7 +120,7 @@ MatrixXv Mat::to_vars() const {
 
 Mat constant(Eigen::MatrixXd m) { return Mat(std::move(m)); }
 
-Mat variable(const Eigen::MatrixXd& x) {
+Mat variable(const ConstMatrixRef& x) {
   Tape* t = Tape::active();
   if (t == nullptr)
     throw NoActiveTapeError(

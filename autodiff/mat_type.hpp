@@ -82,7 +82,7 @@ class Mat {
 // MatrixXd to avoid one copy of the data per call.
 [[nodiscard]] Mat constant(Eigen::MatrixXd m);
 // A new independent matrix variable with value x on the active tape.
-[[nodiscard]] Mat variable(const Eigen::MatrixXd& x);
+[[nodiscard]] Mat variable(const ConstMatrixRef& x);
 // The values of a Mat (same as m.value(), for symmetry with values(VectorXv)).
 [[nodiscard]] inline Eigen::MatrixXd values(const Mat& m) { return m.value(); }
 // The gradient left in an independent matrix variable by the last reverse sweep of its tape.

@@ -16,11 +16,31 @@
 #include "tape.hpp"
 #include "var.hpp"
 
+namespace nabla {
+// A read-only view of a matrix of doubles: binds MatrixXd, VectorXd, maps and blocks without a
+// copy (other expressions are evaluated once into a temporary).
+using ConstMatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
+}  // namespace nabla
+
 namespace nabla::detail {
+
+// Big matrices of finished records are kept per thread and handed to new records of the same
+// size (bounded; see matrix_pool.cpp): a fresh multi-megabyte buffer costs page faults on
+// every recording, which would otherwise dominate cheap element-wise records.
+// Gives m the shape rows×cols, reusing its storage or a pooled one of the same size.
+void pooled_resize(Eigen::MatrixXd& m, Eigen::Index rows, Eigen::Index cols);
+// Hands m's storage to the pool (or frees it); m is left empty.
+void recycle(Eigen::MatrixXd& m) noexcept;
 
 // A record whose output is a matrix.
 class MatNode : public Extension {
  public:
+  MatNode() = default;
+  ~MatNode() override {
+    recycle(value_);
+    recycle(adjoint_);
+  }
+
   [[nodiscard]] const Eigen::MatrixXd& value() const noexcept { return value_; }
   [[nodiscard]] bool has_adjoint() const noexcept { return has_adjoint_; }
   [[nodiscard]] const Eigen::MatrixXd& adjoint() const noexcept { return adjoint_; }
@@ -32,6 +52,7 @@ class MatNode : public Extension {
     if (has_adjoint_) {
       adjoint_.noalias() += e;
     } else {
+      pooled_resize(adjoint_, value_.rows(), value_.cols());
       adjoint_.noalias() = e;
       has_adjoint_ = true;
     }
@@ -40,7 +61,8 @@ class MatNode : public Extension {
   // updates such as a block or one element).
   Eigen::MatrixXd& zeroed_adjoint() {
     if (!has_adjoint_) {
-      adjoint_.setZero(value_.rows(), value_.cols());
+      pooled_resize(adjoint_, value_.rows(), value_.cols());
+      adjoint_.setZero();
       has_adjoint_ = true;
     }
     return adjoint_;
@@ -53,7 +75,7 @@ class MatNode : public Extension {
       double* d = adjoint_.data();
       for (Eigen::Index k = 0; k < n; ++k) d[k] += f(k);
     } else {
-      adjoint_.resize(rows, cols);
+      pooled_resize(adjoint_, rows, cols);
       double* d = adjoint_.data();
       for (Eigen::Index k = 0; k < n; ++k) d[k] = f(k);
       has_adjoint_ = true;
@@ -97,6 +119,9 @@ class MatNode : public Extension {
   Eigen::MatrixXd take_value() noexcept { return std::move(value_); }
 
  protected:
+  // Gives value_ its shape before an evaluation writes it (reusing storage when it can).
+  void shape(Eigen::Index rows, Eigen::Index cols) { pooled_resize(value_, rows, cols); }
+
   Eigen::MatrixXd value_;
   Eigen::MatrixXd adjoint_;
   bool has_adjoint_ = false;
@@ -171,9 +196,13 @@ struct VarOperand {
 // which the functional API and Function read after a sweep.
 class LeafNode final : public MatNode {
  public:
-  explicit LeafNode(Eigen::MatrixXd x) { value_ = std::move(x); }
+  explicit LeafNode(const ConstMatrixRef& x) {
+    shape(x.rows(), x.cols());
+    value_ = x;
+  }
+  ~LeafNode() override { recycle(gradient_); }
   [[nodiscard]] std::string_view name() const noexcept override { return "matrix_variable"; }
-  void set_value(const Eigen::MatrixXd& x) { value_ = x; }
+  void set_value(const ConstMatrixRef& x) { value_ = x; }
   void evaluate(const Tape* /*tape*/) override {}
   void backward(Tape& /*tape*/) override {}
   void reverse(double /*own_adjoint*/, Tape& /*tape*/) override {
@@ -185,6 +214,14 @@ class LeafNode final : public MatNode {
   [[nodiscard]] Eigen::MatrixXd gradient() const {
     if (has_gradient_) return gradient_;
     return Eigen::MatrixXd::Zero(value_.rows(), value_.cols());
+  }
+  // Writes the gradient into out[0 .. size) (column-major).
+  void copy_gradient(double* out) const {
+    const Eigen::Index n = value_.size();
+    if (has_gradient_)
+      Eigen::Map<Eigen::VectorXd>(out, n) = gradient_.reshaped();
+    else
+      Eigen::Map<Eigen::VectorXd>(out, n).setZero();
   }
   void forget_gradient() noexcept { has_gradient_ = false; }
 

@@ -355,6 +355,12 @@ TEST_CASE("slicing and concatenation") {
              return s;
            },
            v);
+  const MatrixXd r10 = random_matrix(10, 2, 46);
+  check_op("reshape", [&](const Mat& m) { return nabla::dot(nabla::reshape(nabla::square(m), 10, 2), r10); },
+           [&](const MatrixXv& m) {
+             return weighted_sum(MatrixXv(m.cwiseProduct(m)).reshaped(10, 2), r10);
+           },
+           x);
   check_op("hcat", [&](const Mat& m) { return nabla::dot(nabla::hcat(m, nabla::exp(m)), r); },
            [&](const MatrixXv& m) {
              MatrixXv c(4, 10);
