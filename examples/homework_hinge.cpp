@@ -139,6 +139,10 @@ int main(int argc, char** argv) {
                o.label, o.schedule, o.result.iterations, fmt::format("{}", o.result.stop_reason),
                o.which, o.value, o.cert.norm, o.cert.gap_bound, o.theta[0], o.theta[1], o.theta[2]);
 
+  fmt::print("\npoint: the lowest-L of the last iterate, the best iterate and the t-weighted average;\n"
+             "‖g‖min: minimum-norm subgradient over near-kink terms (0 exactly at the optimum);\n"
+             "gap bound: certified upper bound on L(θ) − L* from ‖g‖min and strong convexity.\n");
+
   const auto best = std::min_element(outcomes.begin(), outcomes.end(), [](const Outcome& a, const Outcome& b) {
     return a.cert.gap_bound < b.cert.gap_bound;
   });
