@@ -102,7 +102,8 @@ int main() {
     }
     w_hand = w;
   });
-  rows.push_back({"hand-written Eigen SGD loop (limit)", t_hand, last_wall_ms, total / t_hand * 1e3, rmse(w_hand)});
+  rows.push_back({"hand-written Eigen SGD loop (limit)", t_hand, last_wall_ms, total / t_hand * 1e3,
+                  rmse(w_hand)});
 
   // The user's per-sample loss, written with nabla.
   auto loss = [](const VectorXv& w, const auto& x, double yi) {
@@ -127,7 +128,8 @@ int main() {
     }
     w_raw = w;
   });
-  rows.push_back({"nabla raw gradient loop, batch 1", t_raw, last_wall_ms, total / t_raw * 1e3, rmse(w_raw)});
+  rows.push_back(
+      {"nabla raw gradient loop, batch 1", t_raw, last_wall_ms, total / t_raw * 1e3, rmse(w_raw)});
 
   // 3. minimize(), batch 1 and batch 32.
   auto run = [&](opt::Batching b, double lr) {
@@ -142,9 +144,11 @@ int main() {
   };
   opt::Result r1, r32;
   const double t_min1 = best_of(reps, [&] { r1 = run(opt::Batching::stochastic(), eta); });
-  rows.push_back({"nabla minimize(), GradientDescent, batch 1", t_min1, last_wall_ms, total / t_min1 * 1e3, rmse(r1.x)});
+  rows.push_back({"nabla minimize(), GradientDescent, batch 1", t_min1, last_wall_ms,
+                  total / t_min1 * 1e3, rmse(r1.x)});
   const double t_min32 = best_of(reps, [&] { r32 = run(opt::Batching::mini_batch(32), 32 * eta); });
-  rows.push_back({"nabla minimize(), GradientDescent, batch 32 (lr 32x)", t_min32, last_wall_ms, total / t_min32 * 1e3, rmse(r32.x)});
+  rows.push_back({"nabla minimize(), GradientDescent, batch 32 (lr 32x)", t_min32, last_wall_ms,
+                  total / t_min32 * 1e3, rmse(r32.x)});
   opt::Result ra;
   const double t_adam = best_of(reps, [&] {
     opt::Options o;
@@ -154,7 +158,8 @@ int main() {
     o.history.enabled = false;
     ra = opt::minimize(Q, Eigen::VectorXd::Zero(d), opt::Adam{.lr = 1e-3}, o);
   });
-  rows.push_back({"nabla minimize(), Adam, batch 1", t_adam, last_wall_ms, total / t_adam * 1e3, rmse(ra.x)});
+  rows.push_back(
+      {"nabla minimize(), Adam, batch 1", t_adam, last_wall_ms, total / t_adam * 1e3, rmse(ra.x)});
 
   // 4. scikit-learn, same data through a binary file, in this run.
   const std::string data = "sgd_throughput_data.bin";
@@ -166,14 +171,16 @@ int main() {
   }
   const std::string out = "sgd_throughput_sklearn.txt";
   const std::string cmd = fmt::format(
-      "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 {}/sgd_sklearn.py {} {} {} {} {} > {}",
+      "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 {}/sgd_sklearn.py {} {} {} {} {} "
+      "> {}",
       NABLA_BENCH_DIR, data, l, d, epochs, eta, out);
   double t_sk = 0.0, rmse_sk = 0.0;
   if (std::system(cmd.c_str()) == 0) {
     std::FILE* f = std::fopen(out.c_str(), "r");
     double wall_sk = 0.0;
     if (f != nullptr && std::fscanf(f, "%lf %lf %lf", &t_sk, &wall_sk, &rmse_sk) == 3)
-      rows.push_back({"scikit-learn SGDRegressor.fit (shuffle=True)", t_sk, wall_sk, total / t_sk * 1e3, rmse_sk});
+      rows.push_back({"scikit-learn SGDRegressor.fit (shuffle=True)", t_sk, wall_sk,
+                      total / t_sk * 1e3, rmse_sk});
     if (f != nullptr) std::fclose(f);
   } else {
     fmt::print("(scikit-learn not available: {})\n", cmd);
@@ -181,10 +188,14 @@ int main() {
   std::remove(data.c_str());
   std::remove(out.c_str());
 
-  fmt::print("SGD on least squares: l = {}, d = {}, {} epochs, reshuffled every epoch, η = {:g}, one thread\n"
-             "(median of {} runs; samples/s from thread CPU time; RMSE on the training data, noise 0.1)\n\n",
-             l, d, epochs, eta, reps);
-  fmt::print("{:<55} {:>10} {:>10} {:>14} {:>8}\n", "variant", "CPU ms", "wall ms", "samples/CPU-s", "RMSE");
+  fmt::print(
+      "SGD on least squares: l = {}, d = {}, {} epochs, reshuffled every epoch, η = {:g}, one "
+      "thread\n"
+      "(median of {} runs; samples/s from thread CPU time; RMSE on the training data, noise "
+      "0.1)\n\n",
+      l, d, epochs, eta, reps);
+  fmt::print("{:<55} {:>10} {:>10} {:>14} {:>8}\n", "variant", "CPU ms", "wall ms", "samples/CPU-s",
+             "RMSE");
   for (const Row& r : rows)
     fmt::print("{:<55} {:>10.1f} {:>10.1f} {:>13.2f}M {:>8.4f}\n", r.what, r.ms, r.wall_ms,
                r.samples_per_s / 1e6, r.rmse);
@@ -195,7 +206,8 @@ int main() {
     fmt::print("nabla minimize() batch 1 vs SGDRegressor: {:.2f}x faster\n", t_sk / t_min1);
     fmt::print("nabla minimize() batch 32 vs SGDRegressor: {:.2f}x faster\n", t_sk / t_min32);
   }
-  fmt::print("targets: >= 2M samples/s at batch 1, >= 3M/s at batch 32, faster than SGDRegressor, "
-             "overhead <= 15%\n");
+  fmt::print(
+      "targets: >= 2M samples/s at batch 1, >= 3M/s at batch 32, faster than SGDRegressor, "
+      "overhead <= 15%\n");
   return 0;
 }

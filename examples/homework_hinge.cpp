@@ -82,26 +82,31 @@ int main(int argc, char** argv) {
   using S = opt::Schedule;
   const std::vector<Setup> setups = {
       {"GradientDescent", opt::GradientDescent{.lr = 5.0}, S::inverse_time(), "5/t", 1'000'000},
-      {"Momentum (torch)", opt::Momentum{.lr = 0.5, .beta = 0.9}, S::inverse_time(), "0.5/t", 200'000},
-      {"Momentum (000: h=ah+eta*g)", opt::Momentum{.lr = 0.5, .beta = 0.9, .form = opt::MomentumForm::Lecture000},
+      {"Momentum (torch)", opt::Momentum{.lr = 0.5, .beta = 0.9}, S::inverse_time(), "0.5/t",
+       200'000},
+      {"Momentum (000: h=ah+eta*g)",
+       opt::Momentum{.lr = 0.5, .beta = 0.9, .form = opt::MomentumForm::Lecture000},
        S::inverse_time(), "0.5/t", 200'000},
-      {"Nesterov (look-ahead)", opt::Nesterov{.lr = 0.5, .beta = 0.9, .form = opt::NesterovForm::Lookahead},
+      {"Nesterov (look-ahead)",
+       opt::Nesterov{.lr = 0.5, .beta = 0.9, .form = opt::NesterovForm::Lookahead},
        S::inverse_time(), "0.5/t", 200'000},
       {"Adagrad", opt::Adagrad{.lr = 0.5}, S::power(0.5), "0.5/t^0.5", 200'000},
       {"Adadelta", opt::Adadelta{.lr = 1.0}, S::power(0.5), "1/t^0.5", 200'000},
       {"RMSprop", opt::RMSprop{.lr = 0.05}, S::power(0.5), "0.05/t^0.5", 200'000},
       {"Adam", opt::Adam{.lr = 0.05}, S::power(0.5), "0.05/t^0.5", 200'000},
-      {"AdamW (decay 0)", opt::AdamW{.lr = 0.05, .weight_decay = 0.0}, S::power(0.5), "0.05/t^0.5", 200'000},
+      {"AdamW (decay 0)", opt::AdamW{.lr = 0.05, .weight_decay = 0.0}, S::power(0.5), "0.05/t^0.5",
+       200'000},
       {"AMSGrad", opt::AMSGrad{.lr = 0.05}, S::power(0.5), "0.05/t^0.5", 200'000},
       {"Nadam", opt::Nadam{.lr = 0.05}, S::power(0.5), "0.05/t^0.5", 200'000},
       {"AdaMax", opt::AdaMax{.lr = 0.05}, S::power(0.5), "0.05/t^0.5", 200'000},
   };
 
-  fmt::print("Homework (lecture 001, last slide): fit f(x,θ) = x1·θ1 + x2·θ2 + θ3 from θ0 = (1, 1, 0)\n"
-             "minimising L(θ) = 0.1‖θ‖² + (1/5)Σ max(0, 1 − y·f(x,θ)) with every step rule.\n"
-             "L has kinks, so each run uses a decaying step size, keeps its best iterate and a\n"
-             "t-weighted average, and stops when the optimality certificate (the minimum-norm\n"
-             "subgradient over near-kink terms) bounds L(θ) − L* below 1e-13, or at its budget.\n\n");
+  fmt::print(
+      "Homework (lecture 001, last slide): fit f(x,θ) = x1·θ1 + x2·θ2 + θ3 from θ0 = (1, 1, 0)\n"
+      "minimising L(θ) = 0.1‖θ‖² + (1/5)Σ max(0, 1 − y·f(x,θ)) with every step rule.\n"
+      "L has kinks, so each run uses a decaying step size, keeps its best iterate and a\n"
+      "t-weighted average, and stops when the optimality certificate (the minimum-norm\n"
+      "subgradient over near-kink terms) bounds L(θ) − L* below 1e-13, or at its budget.\n\n");
 
   std::vector<Outcome> outcomes;
   for (const Setup& s : setups) {
@@ -114,7 +119,8 @@ int main(int argc, char** argv) {
       if (p.iteration % 1000 != 0) return false;
       return opt::best_hinge_certificate(Xt, y, reg, *p.x).gap_bound < 1e-13;
     };
-    Outcome out{s.label, s.schedule_text, opt::minimize(loss, theta0, s.method, o), {}, "last", 0, {}};
+    Outcome out{s.label, s.schedule_text, opt::minimize(loss, theta0, s.method, o), {}, "last", 0,
+                {}};
     const opt::Result& r = out.result;
     out.theta = r.x;
     out.value = r.value;
@@ -135,27 +141,33 @@ int main(int argc, char** argv) {
   fmt::print("{:<27} {:>11} {:>9} {:<14} {:<8} {:>17} {:>10} {:>10}  {}\n", "method", "schedule",
              "iters", "stop reason", "point", "L(θ)", "‖g‖min", "gap bound", "θ");
   for (const Outcome& o : outcomes)
-    fmt::print("{:<27} {:>11} {:>9} {:<14} {:<8} {:>17.12f} {:>10.2e} {:>10.2e}  ({:.9f}, {:.9f}, {:.9f})\n",
-               o.label, o.schedule, o.result.iterations, fmt::format("{}", o.result.stop_reason),
-               o.which, o.value, o.cert.norm, o.cert.gap_bound, o.theta[0], o.theta[1], o.theta[2]);
+    fmt::print(
+        "{:<27} {:>11} {:>9} {:<14} {:<8} {:>17.12f} {:>10.2e} {:>10.2e}  ({:.9f}, {:.9f}, "
+        "{:.9f})\n",
+        o.label, o.schedule, o.result.iterations, fmt::format("{}", o.result.stop_reason), o.which,
+        o.value, o.cert.norm, o.cert.gap_bound, o.theta[0], o.theta[1], o.theta[2]);
 
-  fmt::print("\npoint: the lowest-L of the last iterate, the best iterate and the t-weighted average;\n"
-             "‖g‖min: minimum-norm subgradient over near-kink terms (0 exactly at the optimum);\n"
-             "gap bound: certified upper bound on L(θ) − L* from ‖g‖min and strong convexity.\n");
+  fmt::print(
+      "\npoint: the lowest-L of the last iterate, the best iterate and the t-weighted average;\n"
+      "‖g‖min: minimum-norm subgradient over near-kink terms (0 exactly at the optimum);\n"
+      "gap bound: certified upper bound on L(θ) − L* from ‖g‖min and strong convexity.\n");
 
-  const auto best = std::min_element(outcomes.begin(), outcomes.end(), [](const Outcome& a, const Outcome& b) {
-    return a.cert.gap_bound < b.cert.gap_bound;
-  });
+  const auto best = std::min_element(
+      outcomes.begin(), outcomes.end(),
+      [](const Outcome& a, const Outcome& b) { return a.cert.gap_bound < b.cert.gap_bound; });
   const double L_star = 39.0 / 80.0;  // exact optimum (peer-results W4), used only as a check
   fmt::print("\nBest: {} ({} iterate)\n", best->label, best->which);
-  fmt::print("  θ    = ({:.12f}, {:.12f}, {:.12f})\n", best->theta[0], best->theta[1], best->theta[2]);
+  fmt::print("  θ    = ({:.12f}, {:.12f}, {:.12f})\n", best->theta[0], best->theta[1],
+             best->theta[2]);
   fmt::print("  L(θ) = {:.15f}\n", best->value);
   fmt::print("  certificate: min-norm subgradient ‖g‖ = {:.3e} (kinks at samples", best->cert.norm);
   for (int k : best->cert.kinks) fmt::print(" {}", k + 1);
-  fmt::print(", |margin| ≤ {:g}),\n  so L(θ) − L* ≤ {:.3e} and ‖θ − θ*‖ ≤ {:.3e} without knowing θ*.\n",
-             best->cert.kink_tol, best->cert.gap_bound, best->cert.distance_bound);
-  fmt::print("  check against the exact optimum θ* = (5/4, 1, −1/4), L* = 39/80: L(θ) − L* = {:.3e}\n",
-             best->value - L_star);
+  fmt::print(
+      ", |margin| ≤ {:g}),\n  so L(θ) − L* ≤ {:.3e} and ‖θ − θ*‖ ≤ {:.3e} without knowing θ*.\n",
+      best->cert.kink_tol, best->cert.gap_bound, best->cert.distance_bound);
+  fmt::print(
+      "  check against the exact optimum θ* = (5/4, 1, −1/4), L* = 39/80: L(θ) − L* = {:.3e}\n",
+      best->value - L_star);
 
   // Loss curves: long-format CSV, and an SVG where gnuplot exists.
   const double lower = best->value - best->cert.gap_bound;
@@ -183,9 +195,11 @@ int main(int argc, char** argv) {
         svg, lower);
     for (std::size_t k = 0; k < outcomes.size(); ++k) {
       for (const auto& row : outcomes[k].result.history.rows)
-        if (row.iteration > 0) fmt::print(d, "{} {:.17g}\n", row.iteration, std::max(row.loss - lower, 1e-16));
+        if (row.iteration > 0)
+          fmt::print(d, "{} {:.17g}\n", row.iteration, std::max(row.loss - lower, 1e-16));
       fmt::print(d, "\n\n");
-      plot += fmt::format("{}'{}' index {} with lines title '{}'", k ? ", " : "", data, k, outcomes[k].label);
+      plot += fmt::format("{}'{}' index {} with lines title '{}'", k ? ", " : "", data, k,
+                          outcomes[k].label);
     }
     std::fclose(d);
     const std::string script = dir + "/homework_hinge_loss.gp";
@@ -203,7 +217,8 @@ int main(int argc, char** argv) {
   }
 
   const bool ok = best->value - L_star <= 1e-6 && best->cert.norm <= 1e-6;
-  fmt::print("\n{}: best L − L* = {:.2e} (target ≤ 1e-6), certificate ‖g‖ = {:.2e} (target ≤ 1e-6)\n",
-             ok ? "PASS" : "FAIL", best->value - L_star, best->cert.norm);
+  fmt::print(
+      "\n{}: best L − L* = {:.2e} (target ≤ 1e-6), certificate ‖g‖ = {:.2e} (target ≤ 1e-6)\n",
+      ok ? "PASS" : "FAIL", best->value - L_star, best->cert.norm);
   return ok ? 0 : 1;
 }

@@ -27,19 +27,23 @@ class Loop {
       : obj_(obj), rule_(rule), opt_(opt), lr_(lr), schedule_(opt.schedule) {
     const bool stochastic = opt.batching.kind != Batching::Kind::Full;
     if (stochastic && obj.samples() == 0)
-      throw Error("nabla::optim::minimize: stochastic or mini-batch batching needs a finite-sum "
-                  "objective (optim::FiniteSum)");
+      throw Error(
+          "nabla::optim::minimize: stochastic or mini-batch batching needs a finite-sum "
+          "objective (optim::FiniteSum)");
     if (opt.variance_reduction != VarianceReduction::None && !stochastic)
-      throw Error("nabla::optim::minimize: SAG/SAGA/SVRG need Batching::stochastic() or "
-                  "Batching::mini_batch(k)");
+      throw Error(
+          "nabla::optim::minimize: SAG/SAGA/SVRG need Batching::stochastic() or "
+          "Batching::mini_batch(k)");
     if (opt.batching.kind == Batching::Kind::MiniBatch && opt.batching.size <= 0)
       throw Error("nabla::optim::minimize: Batching::mini_batch(k) needs k > 0");
     if (opt.history.every <= 0) throw Error("nabla::optim::minimize: history.every must be > 0");
     if (opt.resume_from != nullptr) {
       st_ = *opt.resume_from;
       if (st_.method_index != method_index)
-        throw Error(fmt::format("nabla::optim::minimize: the saved state belongs to another step "
-                                "rule (method index {} vs {})", st_.method_index, method_index));
+        throw Error(
+            fmt::format("nabla::optim::minimize: the saved state belongs to another step "
+                        "rule (method index {} vs {})",
+                        st_.method_index, method_index));
       rng_.set_state(st_.rng);
       schedule_.set_plateau_state(st_.plateau);
       resumed_ = true;
@@ -96,8 +100,7 @@ class Loop {
           opt_.noise.eta / std::pow(1.0 + static_cast<double>(st_.iteration), opt_.noise.gamma));
       for (Eigen::Index i = 0; i < g.size(); ++i) g[i] += sigma * rng_.normal();
     }
-    if (opt_.clip.max_value)
-      g = g.cwiseMax(-*opt_.clip.max_value).cwiseMin(*opt_.clip.max_value);
+    if (opt_.clip.max_value) g = g.cwiseMax(-*opt_.clip.max_value).cwiseMin(*opt_.clip.max_value);
     if (opt_.clip.max_norm) {
       const double norm = g.norm();
       if (norm > *opt_.clip.max_norm) g *= *opt_.clip.max_norm / norm;
@@ -138,7 +141,8 @@ class Loop {
   }
 
   bool exploded(double q) const {
-    const double scale = std::isfinite(st_.first_loss) ? std::max(1.0, std::abs(st_.first_loss)) : 1.0;
+    const double scale =
+        std::isfinite(st_.first_loss) ? std::max(1.0, std::abs(st_.first_loss)) : 1.0;
     return q > opt_.stop.divergence_factor * scale;
   }
 
@@ -163,14 +167,16 @@ class Loop {
       return true;
     };
     if (s.step_norm && step_norm < *s.step_norm)
-      return fire(StopReason::StepNorm, fmt::format("‖w_t − w_t−1‖ = {:.3g} < {:g}", step_norm, *s.step_norm));
+      return fire(StopReason::StepNorm,
+                  fmt::format("‖w_t − w_t−1‖ = {:.3g} < {:g}", step_norm, *s.step_norm));
     if (s.gradient_norm && gnorm < *s.gradient_norm)
-      return fire(StopReason::GradientNorm, fmt::format("‖∇Q‖ = {:.3g} < {:g}", gnorm, *s.gradient_norm));
+      return fire(StopReason::GradientNorm,
+                  fmt::format("‖∇Q‖ = {:.3g} < {:g}", gnorm, *s.gradient_norm));
     if (s.loss_below && q <= *s.loss_below)
       return fire(StopReason::LossBelow, fmt::format("Q = {:.10g} <= {:g}", q, *s.loss_below));
     if (s.loss_change && std::abs(q - q_prev) <= *s.loss_change)
-      return fire(StopReason::LossChange,
-                  fmt::format("|Q_t − Q_t−1| = {:.3g} <= {:g}", std::abs(q - q_prev), *s.loss_change));
+      return fire(StopReason::LossChange, fmt::format("|Q_t − Q_t−1| = {:.3g} <= {:g}",
+                                                      std::abs(q - q_prev), *s.loss_change));
     if (s.loss_vs_best && std::abs(best_before - q) <= *s.loss_vs_best)
       return fire(StopReason::LossVsBest, fmt::format("|Q(x_m) − Q(x_t)| = {:.3g} <= {:g}",
                                                       std::abs(best_before - q), *s.loss_vs_best));
@@ -224,8 +230,10 @@ class Loop {
     double q = eval(x, g_);
     if (!std::isfinite(q) || !finite(g_)) {
       diverge(q, 0.0, x);
-      message_ = fmt::format("the objective or its gradient is not finite at {} (Q = {:g}); "
-                             "check the start point", resumed_ ? "the resumed point" : "x0", q);
+      message_ = fmt::format(
+          "the objective or its gradient is not finite at {} (Q = {:g}); "
+          "check the start point",
+          resumed_ ? "the resumed point" : "x0", q);
       return;
     }
     if (!resumed_) {
@@ -236,8 +244,8 @@ class Loop {
       record(q, g_.norm(), 0.0, 0.0, x, true);
       const StopCriteria& s = opt_.stop;
       // A start point that already satisfies a criterion on the point itself is not moved.
-      if ((s.gradient_norm && g_.norm() < *s.gradient_norm) || (s.loss_below && q <= *s.loss_below) ||
-          (s.metric && s.metric(x) >= s.metric_target)) {
+      if ((s.gradient_norm && g_.norm() < *s.gradient_norm) ||
+          (s.loss_below && q <= *s.loss_below) || (s.metric && s.metric(x) >= s.metric_target)) {
         const double inf = std::numeric_limits<double>::infinity();
         check(q, inf, inf, g_.norm(), inf, x);
         final_value_ = q;
@@ -292,10 +300,12 @@ class Loop {
       final_value_ = qn;
       if (check(qn, q_prev, best_before, gnorm, step_norm, x)) break;
       if (callback(opt_.on_iteration, qn, eta, x) || callback(opt_.on_epoch, qn, eta, x)) break;
-      if (opt_.progress_bar && st_.iteration % std::max<std::int64_t>(1, opt_.stop.max_iterations / 100) == 0)
+      if (opt_.progress_bar &&
+          st_.iteration % std::max<std::int64_t>(1, opt_.stop.max_iterations / 100) == 0)
         progress_bar(qn);
     }
-    if (reason_ != StopReason::Diverged) record(st_.last_loss, g_.norm(), eta, last_step_norm_, x, true);
+    if (reason_ != StopReason::Diverged)
+      record(st_.last_loss, g_.norm(), eta, last_step_norm_, x, true);
     progress_bar(st_.last_loss);
   }
 
@@ -419,8 +429,9 @@ class Loop {
           message_ = fmt::format("reached the iteration budget ({})", opt_.stop.max_iterations);
           break;
         }
-        const std::span<const std::int64_t> batch(st_.permutation.data() + st_.cursor,
-                                                  static_cast<std::size_t>(std::min(k, l - st_.cursor)));
+        const std::span<const std::int64_t> batch(
+            st_.permutation.data() + st_.cursor,
+            static_cast<std::size_t>(std::min(k, l - st_.cursor)));
         eta = schedule_.rate(st_.iteration + 1, lr_);
         const Eigen::VectorXd* at = &x;
         if constexpr (detail::HasLookahead<Rule>) {

@@ -30,9 +30,10 @@ using SampleView = Eigen::Map<const Eigen::VectorXd>;
 template <class Loss>
 class FiniteSum final : public Objective {
  public:
-  static_assert(std::is_same_v<std::invoke_result_t<Loss&, const VectorXv&, const SampleView&, double>, Var>,
-                "nabla::optim::FiniteSum: the loss must be callable as "
-                "q(const nabla::VectorXv& w, const auto& x, double y) and return nabla::Var");
+  static_assert(
+      std::is_same_v<std::invoke_result_t<Loss&, const VectorXv&, const SampleView&, double>, Var>,
+      "nabla::optim::FiniteSum: the loss must be callable as "
+      "q(const nabla::VectorXv& w, const auto& x, double y) and return nabla::Var");
 
   FiniteSum(RowMatrixXd X, Eigen::VectorXd y, Loss loss)
       : X_(std::move(X)), y_(std::move(y)), loss_(std::move(loss)) {

@@ -50,8 +50,9 @@ class FullObjective final : public Objective {
   }
   double batch_value_gradient(const Eigen::VectorXd&, std::span<const std::int64_t>,
                               Eigen::VectorXd&) override {
-    throw Error("nabla::optim: stochastic batching needs a finite-sum objective "
-                "(optim::FiniteSum), not a full objective");
+    throw Error(
+        "nabla::optim: stochastic batching needs a finite-sum objective "
+        "(optim::FiniteSum), not a full objective");
   }
 
  private:

@@ -20,8 +20,10 @@ Eigen::VectorXd box_least_squares(const Eigen::VectorXd& c, const Eigen::MatrixX
   const int K = static_cast<int>(B.cols());
   if (K == 0) return Eigen::VectorXd();
   if (K > 12)
-    throw Error(fmt::format("nabla::optim::hinge_certificate: {} kinks at once; the exact "
-                            "enumeration is limited to 12", K));
+    throw Error(
+        fmt::format("nabla::optim::hinge_certificate: {} kinks at once; the exact "
+                    "enumeration is limited to 12",
+                    K));
   int faces = 1;
   for (int k = 0; k < K; ++k) faces *= 3;
   double best = std::numeric_limits<double>::infinity();
@@ -40,7 +42,8 @@ Eigen::VectorXd box_least_squares(const Eigen::VectorXd& c, const Eigen::MatrixX
     Eigen::VectorXd rhs = c - B * lambda;
     if (!free.empty()) {
       Eigen::MatrixXd Bf(B.rows(), static_cast<Eigen::Index>(free.size()));
-      for (std::size_t j = 0; j < free.size(); ++j) Bf.col(static_cast<Eigen::Index>(j)) = B.col(free[j]);
+      for (std::size_t j = 0; j < free.size(); ++j)
+        Bf.col(static_cast<Eigen::Index>(j)) = B.col(free[j]);
       const Eigen::VectorXd sol = Bf.completeOrthogonalDecomposition().solve(rhs);
       bool inside = true;
       for (std::size_t j = 0; j < free.size(); ++j) {
@@ -64,8 +67,10 @@ Eigen::VectorXd box_least_squares(const Eigen::VectorXd& c, const Eigen::MatrixX
 HingeCertificate hinge_certificate(const Eigen::MatrixXd& Xt, const Eigen::VectorXd& y, double reg,
                                    const Eigen::VectorXd& theta, double kink_tol) {
   if (Xt.rows() != y.size() || Xt.cols() != theta.size())
-    throw ShapeError(fmt::format("nabla::optim::hinge_certificate: X is {}x{}, y has {} entries, "
-                                 "theta has {}", Xt.rows(), Xt.cols(), y.size(), theta.size()));
+    throw ShapeError(
+        fmt::format("nabla::optim::hinge_certificate: X is {}x{}, y has {} entries, "
+                    "theta has {}",
+                    Xt.rows(), Xt.cols(), y.size(), theta.size()));
   if (!(reg > 0.0)) throw Error("nabla::optim::hinge_certificate: reg must be > 0");
   const Eigen::Index N = Xt.rows();
   const double u = 1.0 / static_cast<double>(N);

@@ -20,14 +20,14 @@
 namespace nabla::optim {
 
 struct HingeCertificate {
-  double loss = 0.0;             // L(θ)
-  double norm = 0.0;             // ‖g‖, g the minimum-norm (near-)subgradient
-  Eigen::VectorXd subgradient;   // g
-  Eigen::VectorXd weights;       // aᵢ for every sample (1/N violated, 0 inactive, solved at kinks)
-  std::vector<int> kinks;        // samples treated as at a kink
-  double kink_tol = 0.0;         // the tolerance used
-  double gap_bound = 0.0;        // L(θ) − L* ≤ gap_bound
-  double distance_bound = 0.0;   // ‖θ − θ*‖ ≤ distance_bound
+  double loss = 0.0;            // L(θ)
+  double norm = 0.0;            // ‖g‖, g the minimum-norm (near-)subgradient
+  Eigen::VectorXd subgradient;  // g
+  Eigen::VectorXd weights;      // aᵢ for every sample (1/N violated, 0 inactive, solved at kinks)
+  std::vector<int> kinks;       // samples treated as at a kink
+  double kink_tol = 0.0;        // the tolerance used
+  double gap_bound = 0.0;       // L(θ) − L* ≤ gap_bound
+  double distance_bound = 0.0;  // ‖θ − θ*‖ ≤ distance_bound
 };
 
 // Xt: N×p (a column of ones for the bias, if any), y ∈ {−1, +1}ᴺ, reg > 0.

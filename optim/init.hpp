@@ -14,9 +14,10 @@ enum class Init { StandardNormal, Zeros, Constant };
 
 struct InitOptions {
   Init kind = Init::StandardNormal;
-  double value = 0.0;                    // for Init::Constant
-  double scale = 1.0;                    // multiplies the normal draws
-  std::optional<Eigen::Index> zero_bias = {}; // this coordinate starts at 0 ("bias is best set to 0")
+  double value = 0.0;  // for Init::Constant
+  double scale = 1.0;  // multiplies the normal draws
+  std::optional<Eigen::Index> zero_bias =
+      {};  // this coordinate starts at 0 ("bias is best set to 0")
   std::uint64_t seed = 0;
 };
 

@@ -24,9 +24,10 @@ Eigen::VectorXd least_squares(const Eigen::MatrixXd& X, const Eigen::VectorXd& y
   }
   const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(X);
   if (qr.rank() < X.cols())
-    throw Error(fmt::format("nabla::optim::least_squares: X ({}x{}) has rank {} < {} columns; the "
-                            "minimiser is not unique (use ridge > 0)",
-                            X.rows(), X.cols(), qr.rank(), X.cols()));
+    throw Error(
+        fmt::format("nabla::optim::least_squares: X ({}x{}) has rank {} < {} columns; the "
+                    "minimiser is not unique (use ridge > 0)",
+                    X.rows(), X.cols(), qr.rank(), X.cols()));
   return qr.solve(y);
 }
 

@@ -13,6 +13,7 @@ namespace nabla::optim {
 
 // Throws nabla::ShapeError when X and y disagree, nabla::Error when X is rank-deficient and
 // ridge = 0 (the minimiser is not unique).
-Eigen::VectorXd least_squares(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double ridge = 0.0);
+Eigen::VectorXd least_squares(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
+                              double ridge = 0.0);
 
 }  // namespace nabla::optim

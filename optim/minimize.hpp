@@ -22,16 +22,16 @@ concept FullObjectiveFunction =
 
 // A full objective written with nabla.
 template <FullObjectiveFunction F>
-Result minimize(F&& f, const Eigen::VectorXd& x0, const Method& method, const Options& options = {}) {
+Result minimize(F&& f, const Eigen::VectorXd& x0, const Method& method,
+                const Options& options = {}) {
   FullObjective<std::decay_t<F>> objective(std::forward<F>(f));
   return run(objective, x0, method, options);
 }
 
 // A finite-sum (or any other) Objective.
 template <class O>
-  requires std::derived_from<std::decay_t<O>, Objective>
-Result minimize(O& objective, const Eigen::VectorXd& x0, const Method& method,
-                const Options& options = {}) {
+requires std::derived_from<std::decay_t<O>, Objective> Result minimize(
+    O& objective, const Eigen::VectorXd& x0, const Method& method, const Options& options = {}) {
   return run(objective, x0, method, options);
 }
 

@@ -20,8 +20,8 @@ struct RunState;
 struct Batching {
   enum class Kind { Full, Stochastic, MiniBatch };
   Kind kind = Kind::Full;
-  Eigen::Index size = 0;   // samples per update for MiniBatch
-  bool shuffle = true;     // reshuffle the data at the start of every epoch
+  Eigen::Index size = 0;  // samples per update for MiniBatch
+  bool shuffle = true;    // reshuffle the data at the start of every epoch
 
   static Batching full() { return {}; }
   static Batching stochastic() { return {Kind::Stochastic, 1, true}; }
@@ -72,7 +72,7 @@ struct Averaging {
 struct Progress {
   std::int64_t iteration = 0;
   std::int64_t epoch = 0;
-  double loss = 0.0;       // batch loss (per-iteration callbacks) or Q(w) (per-epoch)
+  double loss = 0.0;  // batch loss (per-iteration callbacks) or Q(w) (per-epoch)
   double step_size = 0.0;
   const Eigen::VectorXd* x = nullptr;
 };

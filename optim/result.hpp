@@ -18,17 +18,17 @@ struct Result {
   Eigen::VectorXd x;  // the last iterate (the best one after early stopping with restore_best,
                       // the last finite one after divergence)
   double value = std::numeric_limits<double>::quiet_NaN();  // the full objective at x
-  std::int64_t iterations = 0;  // parameter updates
-  std::int64_t epochs = 0;      // passes over the data (= iterations for full batch)
-  std::int64_t samples = 0;     // per-sample gradients evaluated by the updates
+  std::int64_t iterations = 0;                              // parameter updates
+  std::int64_t epochs = 0;   // passes over the data (= iterations for full batch)
+  std::int64_t samples = 0;  // per-sample gradients evaluated by the updates
   StopReason stop_reason = StopReason::MaxIterations;
-  std::string message;          // one sentence saying why it stopped
+  std::string message;  // one sentence saying why it stopped
   History history;
-  Eigen::VectorXd best_x;       // best iterate seen (track_best), and its objective value
+  Eigen::VectorXd best_x;  // best iterate seen (track_best), and its objective value
   double best_value = std::numeric_limits<double>::infinity();
-  Eigen::VectorXd averaged_x;   // iterate average (Options::averaging), and its value
+  Eigen::VectorXd averaged_x;  // iterate average (Options::averaging), and its value
   double averaged_value = std::numeric_limits<double>::quiet_NaN();
-  RunState state;               // pass as Options::resume_from to continue the run
+  RunState state;  // pass as Options::resume_from to continue the run
 
   [[nodiscard]] bool diverged() const noexcept { return stop_reason == StopReason::Diverged; }
 };
@@ -40,8 +40,9 @@ template <>
 struct fmt::formatter<nabla::optim::Result> {
   constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
   auto format(const nabla::optim::Result& r, format_context& ctx) const {
-    auto out = fmt::format_to(ctx.out(), "stopped: {} after {} iterations ({} epochs), Q = {:.10g}, x = [",
-                              r.stop_reason, r.iterations, r.epochs, r.value);
+    auto out =
+        fmt::format_to(ctx.out(), "stopped: {} after {} iterations ({} epochs), Q = {:.10g}, x = [",
+                       r.stop_reason, r.iterations, r.epochs, r.value);
     for (Eigen::Index i = 0; i < r.x.size(); ++i)
       out = fmt::format_to(out, "{}{:.10g}", i == 0 ? "" : ", ", r.x[i]);
     return fmt::format_to(out, "]");

@@ -178,7 +178,8 @@ RunState load_state(std::string_view text) {
   const auto rows = get_int(f, "memory_rows");
   const auto cols = get_int(f, "memory_cols");
   const Eigen::VectorXd mem = get_vector(f, "memory");
-  if (mem.size() != rows * cols) throw Error("nabla::optim::load_state: 'memory' has the wrong size");
+  if (mem.size() != rows * cols)
+    throw Error("nabla::optim::load_state: 'memory' has the wrong size");
   s.memory = Eigen::Map<const Eigen::MatrixXd>(mem.data(), rows, cols);
   s.memory_sum = get_vector(f, "memory_sum");
   s.seen = get_ints(f, "seen");

@@ -7,8 +7,8 @@
 
 #include <Eigen/Core>
 
-#include <autodiff/error.hpp>
 #include <array>
+#include <autodiff/error.hpp>
 #include <cstdint>
 #include <limits>
 #include <string>

@@ -100,7 +100,10 @@ double Schedule::rate(std::int64_t t, double lr) const {
     case Kind::Power: return lr / std::pow(td, a_);
     case Kind::Vowpal: return lr * std::pow(a_ / (a_ + td), b_);
     case Kind::Exponential: return lr * std::pow(a_, td - 1.0);
-    case Kind::Step: return lr * std::pow(a_, static_cast<double>((std::max<std::int64_t>(t, 1) - 1) / n_));
+    case Kind::Step: {
+      const std::int64_t drops = (std::max<std::int64_t>(t, 1) - 1) / n_;  // ⌊(t−1)/n⌋ on purpose
+      return lr * std::pow(a_, static_cast<double>(drops));
+    }
     case Kind::Cosine: {
       if (t <= m_) return lr * td / static_cast<double>(m_);
       if (t >= n_) return a_;

@@ -14,7 +14,17 @@ namespace nabla::optim {
 
 class Schedule {
  public:
-  enum class Kind { Constant, InverseTime, Power, Vowpal, Exponential, Step, Cosine, Plateau, Custom };
+  enum class Kind {
+    Constant,
+    InverseTime,
+    Power,
+    Vowpal,
+    Exponential,
+    Step,
+    Cosine,
+    Plateau,
+    Custom
+  };
 
   // η_t = η₀.
   static Schedule constant();
@@ -33,8 +43,8 @@ class Schedule {
   static Schedule cosine(std::int64_t total, std::int64_t warmup = 0, double eta_min = 0.0);
   // Multiply η by `factor` when the observed loss has not improved by more than
   // `threshold`·|best| for `patience` observations (torch ReduceLROnPlateau, mode min, rel).
-  static Schedule reduce_on_plateau(double factor = 0.1, int patience = 10,
-                                    double threshold = 1e-4, double eta_min = 0.0);
+  static Schedule reduce_on_plateau(double factor = 0.1, int patience = 10, double threshold = 1e-4,
+                                    double eta_min = 0.0);
   // Any callable (t, η₀) → η_t.
   static Schedule custom(std::function<double(std::int64_t t, double lr)> f,
                          std::string name = "custom");

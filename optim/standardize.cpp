@@ -10,7 +10,8 @@ namespace nabla::optim {
 
 void Standardizer::fit(const Eigen::MatrixXd& X) {
   if (X.rows() == 0 || X.cols() == 0)
-    throw ShapeError(fmt::format("nabla::optim::Standardizer::fit: empty {}x{} matrix", X.rows(), X.cols()));
+    throw ShapeError(
+        fmt::format("nabla::optim::Standardizer::fit: empty {}x{} matrix", X.rows(), X.cols()));
   mean_ = X.colwise().mean();
   scale_.resize(X.cols());
   for (Eigen::Index j = 0; j < X.cols(); ++j) {
@@ -21,8 +22,9 @@ void Standardizer::fit(const Eigen::MatrixXd& X) {
 
 Eigen::MatrixXd Standardizer::transform(const Eigen::MatrixXd& X) const {
   if (X.cols() != mean_.size())
-    throw ShapeError(fmt::format("nabla::optim::Standardizer::transform: fitted on {} columns, got {}",
-                                 mean_.size(), X.cols()));
+    throw ShapeError(
+        fmt::format("nabla::optim::Standardizer::transform: fitted on {} columns, got {}",
+                    mean_.size(), X.cols()));
   return (X.rowwise() - mean_).array().rowwise() / scale_.array();
 }
 

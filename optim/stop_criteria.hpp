@@ -12,13 +12,14 @@
 namespace nabla::optim {
 
 struct StopCriteria {
-  std::int64_t max_iterations = 1000;  // parameter updates
-  std::int64_t max_epochs = 0;         // passes over the data; 0 = no limit
-  std::optional<double> step_norm = {};     // stop when ‖w_t − w_{t−1}‖ < ε
-  std::optional<double> gradient_norm = {}; // stop when ‖∇Q(w_t)‖ < ε
-  std::optional<double> loss_below = {};    // stop when Q(w_t) ≤ ε
-  std::optional<double> loss_change = {};   // stop when |Q_t − Q_{t−1}| ≤ ε
-  std::optional<double> loss_vs_best = {};  // stop when |Q(x_m) − Q(x_t)| ≤ ε, x_m the best before t
+  std::int64_t max_iterations = 1000;        // parameter updates
+  std::int64_t max_epochs = 0;               // passes over the data; 0 = no limit
+  std::optional<double> step_norm = {};      // stop when ‖w_t − w_{t−1}‖ < ε
+  std::optional<double> gradient_norm = {};  // stop when ‖∇Q(w_t)‖ < ε
+  std::optional<double> loss_below = {};     // stop when Q(w_t) ≤ ε
+  std::optional<double> loss_change = {};    // stop when |Q_t − Q_{t−1}| ≤ ε
+  std::optional<double> loss_vs_best =
+      {};  // stop when |Q(x_m) − Q(x_t)| ≤ ε, x_m the best before t
   // A metric of w (accuracy, R², …) and its target: stop when metric(w_t) ≥ metric_target.
   std::function<double(const Eigen::VectorXd&)> metric = {};
   double metric_target = 0.0;

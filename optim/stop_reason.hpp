@@ -14,8 +14,8 @@ enum class StopReason {
   GradientNorm,   // ‖∇Q(w_t)‖ < ε
   LossBelow,      // Q(w_t) ≤ ε
   LossChange,     // |Q_t − Q_{t−1}| ≤ ε
-  LossVsBest,     // |Q(x_m) − Q(x_t)| ≤ ε, x_m the best point before t (002_…txt, condition 6)
-  Metric,         // a user metric reached its target (≥ m)
+  LossVsBest,  // |Q(x_m) − Q(x_t)| ≤ ε, x_m the best point before t (002_…txt, condition 6)
+  Metric,      // a user metric reached its target (≥ m)
   EarlyStopping,  // the validation loss did not improve for `patience` evaluations
   Callback,       // a callback asked to stop
   Diverged,       // the loss became NaN/Inf or exploded: lower the learning rate

@@ -16,8 +16,8 @@ enum class MomentumForm { Torch, Lecture001, Lecture000 };
 
 struct Momentum {
   double lr = 0.01;
-  double beta = 0.9;        // α in 000, β in 001, momentum in torch
-  double dampening = 0.0;   // torch only
+  double beta = 0.9;       // α in 000, β in 001, momentum in torch
+  double dampening = 0.0;  // torch only
   double weight_decay = 0.0;
   MomentumForm form = MomentumForm::Torch;
 

@@ -51,7 +51,8 @@ TEST_CASE("finite sum: value and gradient are the mean of the per-sample terms")
   const std::vector<std::int64_t> batch = {3, 17, 42};
   Q.batch_value_gradient(w, batch, g);
   Eigen::VectorXd expected = Eigen::VectorXd::Zero(3);
-  for (auto i : batch) expected += 2.0 / 3.0 * d.X.row(i).transpose() * (d.X.row(i).dot(w) - d.y[i]);
+  for (auto i : batch)
+    expected += 2.0 / 3.0 * d.X.row(i).transpose() * (d.X.row(i).dot(w) - d.y[i]);
   CHECK((g - expected).norm() < 1e-13);
 }
 
@@ -65,7 +66,8 @@ TEST_CASE("full-batch gradient descent on a finite sum reaches the closed-form s
   CHECK((r.x - closed_form(d)).norm() < 1e-10);
 }
 
-TEST_CASE("SAG, SAGA and SVRG converge to the closed form; plain SGD with a constant step does not") {
+TEST_CASE(
+    "SAG, SAGA and SVRG converge to the closed form; plain SGD with a constant step does not") {
   const Data d = make_data();
   const Eigen::VectorXd w_star = closed_form(d);
   opt::FiniteSum Q(d.X, d.y, squared_error);
@@ -77,7 +79,8 @@ TEST_CASE("SAG, SAGA and SVRG converge to the closed form; plain SGD with a cons
     o.seed = 3;
     return opt::minimize(Q, Eigen::VectorXd::Zero(3), opt::GradientDescent{.lr = lr}, o);
   };
-  for (auto vr : {opt::VarianceReduction::SAG, opt::VarianceReduction::SAGA, opt::VarianceReduction::SVRG}) {
+  for (auto vr :
+       {opt::VarianceReduction::SAG, opt::VarianceReduction::SAGA, opt::VarianceReduction::SVRG}) {
     CAPTURE(static_cast<int>(vr));
     const auto r = fit(vr, 0.02);
     CHECK(r.stop_reason == opt::StopReason::MaxEpochs);
@@ -161,8 +164,9 @@ TEST_CASE("save, load and resume reproduce the uninterrupted run bit for bit") {
   o.schedule = opt::Schedule::reduce_on_plateau(0.5, 1);
   o.averaging = {opt::Averaging::Kind::Uniform, 0};
   const Eigen::VectorXd w0 = Eigen::VectorXd::Zero(3);
-  for (const opt::Method& m : {opt::Method(opt::Nadam{.lr = 0.05}), opt::Method(opt::Adagrad{.lr = 0.3}),
-                               opt::Method(opt::Nesterov{.lr = 0.01, .form = opt::NesterovForm::Lookahead})}) {
+  for (const opt::Method& m :
+       {opt::Method(opt::Nadam{.lr = 0.05}), opt::Method(opt::Adagrad{.lr = 0.3}),
+        opt::Method(opt::Nesterov{.lr = 0.01, .form = opt::NesterovForm::Lookahead})}) {
     CAPTURE(opt::method_name(m));
     o.resume_from = nullptr;
     o.stop.max_iterations = 50;
@@ -195,7 +199,8 @@ TEST_CASE("penalties: L2 and L1 move the minimiser where the optimality conditio
   opt::Options o;
   o.stop = {.max_iterations = 2000};
   o.penalty.l2 = 1.0;  // 2(x − 3) + 2x = 0
-  CHECK(opt::minimize(f, x0, opt::GradientDescent{.lr = 0.1}, o).x[0] == doctest::Approx(1.5).epsilon(1e-12));
+  CHECK(opt::minimize(f, x0, opt::GradientDescent{.lr = 0.1}, o).x[0] ==
+        doctest::Approx(1.5).epsilon(1e-12));
   o.penalty = {.l1 = 1.0};  // 2(x − 3) + 1 = 0
   const auto r = opt::minimize(f, x0, opt::GradientDescent{.lr = 0.1}, o);
   CHECK(r.x[0] == doctest::Approx(2.5).epsilon(1e-12));
@@ -204,7 +209,9 @@ TEST_CASE("penalties: L2 and L1 move the minimiser where the optimality conditio
   CHECK(en.l1 == doctest::Approx(0.05));
   CHECK(en.l2 == doctest::Approx(0.075));
   // An excluded coordinate (a bias) is not penalised.
-  auto g = [](const VectorXv& x) { return (x[0] - 3.0) * (x[0] - 3.0) + (x[1] - 3.0) * (x[1] - 3.0); };
+  auto g = [](const VectorXv& x) {
+    return (x[0] - 3.0) * (x[0] - 3.0) + (x[1] - 3.0) * (x[1] - 3.0);
+  };
   o.penalty = {.l2 = 1.0, .exclude = 1};
   const auto rb = opt::minimize(g, Eigen::VectorXd::Zero(2), opt::GradientDescent{.lr = 0.1}, o);
   CHECK(rb.x[0] == doctest::Approx(1.5).epsilon(1e-12));
@@ -240,9 +247,9 @@ TEST_CASE("gradient noise has variance eta/(1+t)^gamma") {
     s2 += dx * dx;
   }
   const double n = static_cast<double>(r.history.rows.size() - 1);
-  CHECK(std::abs(s1 / n) < 0.05);                           // mean 0 (σ/√n = 0.01)
-  CHECK(s2 / n == doctest::Approx(4.0).epsilon(0.05));      // variance η = 4
-  o.noise = {.eta = 4.0, .gamma = 1.0};                      // σ_t² = 4/(1+t)
+  CHECK(std::abs(s1 / n) < 0.05);                       // mean 0 (σ/√n = 0.01)
+  CHECK(s2 / n == doctest::Approx(4.0).epsilon(0.05));  // variance η = 4
+  o.noise = {.eta = 4.0, .gamma = 1.0};                 // σ_t² = 4/(1+t)
   o.stop.max_iterations = 3;
   const auto r2 = opt::minimize(f, Eigen::VectorXd::Zero(1), opt::GradientDescent{.lr = 1.0}, o);
   CHECK(r2.x.allFinite());
@@ -260,7 +267,8 @@ TEST_CASE("averaging and best iterate") {
   CHECK(r.best_value == 0.5 * 0.0625 * 0.0625);
   o.averaging = {opt::Averaging::Kind::Weighted, 1};  // weights t = 1..4
   const auto w = opt::minimize(f, Eigen::VectorXd::Ones(1), opt::GradientDescent{.lr = 1.5}, o);
-  CHECK(w.averaged_x[0] == doctest::Approx((1 * -0.5 + 2 * 0.25 + 3 * -0.125 + 4 * 0.0625) / 10).epsilon(1e-14));
+  CHECK(w.averaged_x[0] ==
+        doctest::Approx((1 * -0.5 + 2 * 0.25 + 3 * -0.125 + 4 * 0.0625) / 10).epsilon(1e-14));
 }
 
 TEST_CASE("bad configurations are clear errors") {
@@ -271,8 +279,9 @@ TEST_CASE("bad configurations are clear errors") {
   opt::Options v;
   v.variance_reduction = opt::VarianceReduction::SAG;
   CHECK_THROWS_AS(opt::minimize(f, Eigen::VectorXd::Ones(1), opt::Adam{}, v), nabla::Error);
-  CHECK_THROWS_AS(opt::FiniteSum(opt::RowMatrixXd::Zero(3, 2), Eigen::VectorXd::Zero(2), squared_error),
-                  nabla::ShapeError);
+  CHECK_THROWS_AS(
+      opt::FiniteSum(opt::RowMatrixXd::Zero(3, 2), Eigen::VectorXd::Zero(2), squared_error),
+      nabla::ShapeError);
 }
 
 TEST_CASE("Result formats through fmt") {
@@ -281,5 +290,6 @@ TEST_CASE("Result formats through fmt") {
   o.stop.max_iterations = 3;
   const auto r = opt::minimize(f, Eigen::VectorXd::Zero(1), opt::GradientDescent{.lr = 0.25}, o);
   // x_t = 1 − 0.5^t
-  CHECK(fmt::format("{}", r) == "stopped: max_iterations after 3 iterations (3 epochs), Q = 0.015625, x = [0.875]");
+  CHECK(fmt::format("{}", r) ==
+        "stopped: max_iterations after 3 iterations (3 epochs), Q = 0.015625, x = [0.875]");
 }

@@ -12,10 +12,10 @@ struct Homework {
   Eigen::MatrixXd Xt{5, 3};
   Eigen::VectorXd y{5};
   Homework() {
-    Xt << 0, 1, 1,  //
-        1, 1, 1,    //
-        1, 0, 1,    //
-        -0.5, 0.5, 1, //
+    Xt << 0, 1, 1,     //
+        1, 1, 1,       //
+        1, 0, 1,       //
+        -0.5, 0.5, 1,  //
         0, -0.5, 1;
     y << 1, 1, 1, -1, -1;
   }
@@ -28,10 +28,10 @@ TEST_CASE("at the exact optimum (5/4, 1, −1/4) the certificate vanishes") {
   CHECK(c.loss == doctest::Approx(39.0 / 80.0).epsilon(1e-15));
   CHECK(c.norm <= 1e-9);
   REQUIRE(c.kinks.size() == 1);
-  CHECK(c.kinks[0] == 2);                              // sample 3 sits on its kink
-  CHECK(c.weights[2] == doctest::Approx(0.15));        // KKT multiplier by hand: 0.15 ∈ [0, 0.2]
-  CHECK(c.weights[0] == 0.2);                          // violated samples weigh 1/N
-  CHECK(c.weights[1] == 0.0);                          // inactive
+  CHECK(c.kinks[0] == 2);                        // sample 3 sits on its kink
+  CHECK(c.weights[2] == doctest::Approx(0.15));  // KKT multiplier by hand: 0.15 ∈ [0, 0.2]
+  CHECK(c.weights[0] == 0.2);                    // violated samples weigh 1/N
+  CHECK(c.weights[1] == 0.0);                    // inactive
   CHECK(c.gap_bound <= 1e-15);
 }
 

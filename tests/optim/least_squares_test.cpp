@@ -29,7 +29,8 @@ TEST_CASE("the residual is orthogonal to the columns (normal equations hold)") {
   CHECK((X.transpose() * (X * w - y)).norm() < 1e-12);
   // Ridge: (XᵀX + λI)w = Xᵀy.
   const Eigen::VectorXd wr = opt::least_squares(X, y, 2.0);
-  CHECK(((X.transpose() * X + 2.0 * Eigen::MatrixXd::Identity(4, 4)) * wr - X.transpose() * y).norm() < 1e-12);
+  CHECK(((X.transpose() * X + 2.0 * Eigen::MatrixXd::Identity(4, 4)) * wr - X.transpose() * y)
+            .norm() < 1e-12);
 }
 
 TEST_CASE("ill-conditioned: QR keeps accuracy that the normal equations lose") {

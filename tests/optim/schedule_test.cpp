@@ -11,9 +11,9 @@ using S = opt::Schedule;
 
 TEST_CASE("closed-form schedules") {
   CHECK(S::constant().rate(17, 0.3) == 0.3);
-  CHECK(S::inverse_time().rate(4, 1.0) == 0.25);                        // 1/t
+  CHECK(S::inverse_time().rate(4, 1.0) == 0.25);                                   // 1/t
   CHECK(S::power(0.3).rate(8, 0.1) == doctest::Approx(0.1 / std::pow(8.0, 0.3)));  // 0.1/t^0.3
-  CHECK(S::vowpal(10.0, 0.5).rate(30, 2.0) == doctest::Approx(2.0 * 0.5));  // λ(s/(s+t))^p
+  CHECK(S::vowpal(10.0, 0.5).rate(30, 2.0) == doctest::Approx(2.0 * 0.5));         // λ(s/(s+t))^p
   CHECK(S::exponential(0.5).rate(1, 1.0) == 1.0);
   CHECK(S::exponential(0.5).rate(4, 1.0) == 0.125);
   const S step = S::step(3, 0.1);
@@ -28,7 +28,8 @@ TEST_CASE("cosine with warm-up") {
   CHECK(c.rate(10, 1.0) == doctest::Approx(1.0));
   CHECK(c.rate(60, 1.0) == doctest::Approx(0.5));  // half-way through the cosine
   CHECK(c.rate(110, 1.0) == 0.0);
-  CHECK(S::cosine(100, 0, 0.1).rate(50, 1.0) == doctest::Approx(0.1 + 0.45 * (1 + std::cos(std::numbers::pi * 0.5))));
+  CHECK(S::cosine(100, 0, 0.1).rate(50, 1.0) ==
+        doctest::Approx(0.1 + 0.45 * (1 + std::cos(std::numbers::pi * 0.5))));
 }
 
 TEST_CASE("reduce on plateau") {
@@ -54,7 +55,8 @@ TEST_CASE("any callable, and 1/t through the driver") {
   o.stop.max_iterations = 3;
   o.history.record_x = true;
   auto f = [](const nabla::VectorXv& x) { return 0.5 * x[0] * x[0]; };
-  const auto r = opt::minimize(f, Eigen::VectorXd::Constant(1, 1.0), opt::GradientDescent{.lr = 1.0}, o);
+  const auto r =
+      opt::minimize(f, Eigen::VectorXd::Constant(1, 1.0), opt::GradientDescent{.lr = 1.0}, o);
   CHECK(r.history.rows[1].step_size == 1.0);
   CHECK(r.history.rows[2].step_size == 0.5);
   CHECK(r.x[0] == 0.0);
