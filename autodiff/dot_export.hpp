@@ -20,11 +20,7 @@ template <class F>
 std::string to_dot(F&& f, const Eigen::VectorXd& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
-  VectorXv xv(x.size());
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    xv[i] = tape.variable(x[i]);
-    label(xv[i], "x" + std::to_string(i + 1));
-  }
+  const VectorXv xv = labelled_variables(tape, x);
   const auto y = std::invoke(f, std::as_const(xv));
   detail::require_scalar_result<decltype(y)>();
   return to_dot(tape, y);

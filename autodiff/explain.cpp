@@ -10,6 +10,15 @@
 
 namespace nabla {
 
+VectorXv labelled_variables(Tape& tape, const Eigen::VectorXd& x) {
+  VectorXv xv(x.size());
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    xv[i] = tape.variable(x[i]);
+    label(xv[i], fmt::format("x{}", i + 1));
+  }
+  return xv;
+}
+
 std::string record_name(const Tape& tape, std::size_t i) {
   const std::string l = label_of(tape.stamp(), static_cast<std::uint32_t>(i));
   return l.empty() ? fmt::format("#{}", i) : fmt::format("#{} ({})", i, l);

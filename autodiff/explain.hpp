@@ -27,16 +27,15 @@ namespace nabla {
 // How record i is named in explain and DOT output: "#i" or "#i (label)".
 [[nodiscard]] std::string record_name(const Tape& tape, std::size_t i);
 
+// Independent variables for x on `tape`, labelled x1, x2, ….
+[[nodiscard]] VectorXv labelled_variables(Tape& tape, const Eigen::VectorXd& x);
+
 // Records f at x (inputs labelled x1, x2, … unless f labels them) and explains f's result.
 template <class F>
 std::string explain(F&& f, const Eigen::VectorXd& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
-  VectorXv xv(x.size());
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    xv[i] = tape.variable(x[i]);
-    label(xv[i], "x" + std::to_string(i + 1));
-  }
+  const VectorXv xv = labelled_variables(tape, x);
   const auto y = std::invoke(f, std::as_const(xv));
   detail::require_scalar_result<decltype(y)>();
   return explain(tape, y);

@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "dual.hpp"
@@ -25,6 +26,9 @@ class SecondOrderSweep {
   // `inputs` are the record indices of the independent variables, `output` the scalar
   // result's record (or a constant Var, whose Hessian is 0).
   SecondOrderSweep(Tape& tape, const VectorXv& inputs, const Var& output);
+  SecondOrderSweep(const SecondOrderSweep&) = delete;
+  SecondOrderSweep& operator=(const SecondOrderSweep&) = delete;
+  ~SecondOrderSweep();
 
   // H·v into hv (and ∇f into gradient when it is not null); v, hv, gradient have
   // inputs.size() entries.
@@ -33,11 +37,17 @@ class SecondOrderSweep {
  private:
   Tape& tape_;
   std::vector<std::uint32_t> inputs_;
+  std::vector<std::pair<std::size_t, std::size_t>> order_;  // (record, position in inputs_)
   bool constant_output_;
   std::uint32_t output_;
   std::size_t end_ = 0;
-  std::vector<Dual> values_;
-  std::vector<Dual> adjoints_;
+  // Per-thread buffers reused across calls (no allocation or page faults once warm); a
+  // second sweep alive at the same time on the thread gets buffers of its own.
+  bool pooled_ = false;
+  std::vector<Dual> own_values_;
+  std::vector<Dual> own_adjoints_;
+  Dual* values_ = nullptr;
+  Dual* adjoints_ = nullptr;
 };
 
 // H_f(x)·v for f: Rⁿ → R written with Var.

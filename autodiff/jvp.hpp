@@ -6,7 +6,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <fmt/format.h>
 #include <type_traits>
 #include <vector>
 
@@ -34,13 +33,6 @@ VectorXv outputs_of(R&& y) {
                   "nabla: f must return a vector of nabla::Var");
     return VectorXv(std::forward<R>(y));
   }
-}
-
-inline void require_same_size(const char* what, const char* name, Eigen::Index expected,
-                              Eigen::Index got) {
-  if (expected != got)
-    throw ShapeError(fmt::format("nabla::{}: {} has size {} but must have size {}", what, name,
-                                 got, expected));
 }
 
 }  // namespace detail

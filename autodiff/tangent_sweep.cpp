@@ -1,6 +1,10 @@
 #include "tangent_sweep.hpp"
 
+#include <fmt/format.h>
+
 #include <vector>
+
+#include "error.hpp"
 
 namespace nabla {
 
@@ -81,5 +85,14 @@ Eigen::MatrixXd forward_jacobian(const Tape& tape, const VectorXv& inputs,
   }
   return jac;
 }
+
+namespace detail {
+void require_same_size(const char* what, const char* name, Eigen::Index expected,
+                       Eigen::Index got) {
+  if (expected != got)
+    throw ShapeError(fmt::format("nabla::{}: {} has size {} but must have size {}", what, name,
+                                 got, expected));
+}
+}  // namespace detail
 
 }  // namespace nabla

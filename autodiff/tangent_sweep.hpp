@@ -24,4 +24,10 @@ void tangent_sweep(const Tape& tape, double* tangents);
 Eigen::MatrixXd forward_jacobian(const Tape& tape, const VectorXv& inputs,
                                  const VectorXv& outputs);
 
+namespace detail {
+// Throws ShapeError "nabla::<what>: <name> has size <got> but must have size <expected>".
+void require_same_size(const char* what, const char* name, Eigen::Index expected,
+                       Eigen::Index got);
+}  // namespace detail
+
 }  // namespace nabla
