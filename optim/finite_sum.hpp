@@ -56,7 +56,7 @@ class FiniteSum final : public Objective {
     TapeScope scope(tape_);
     const Eigen::Index d = w.size();
     if (wv_.size() != d) wv_.resize(d);
-    for (Eigen::Index j = 0; j < d; ++j) wv_[j] = tape_.variable(w[j]);
+    tape_.variables(w.data(), static_cast<std::size_t>(d), wv_.data());
     Var total = term(batch[0]);
     for (std::size_t k = 1; k < batch.size(); ++k) total = total + term(batch[k]);
     if (batch.size() > 1) total = total * (1.0 / static_cast<double>(batch.size()));
@@ -93,7 +93,7 @@ class FiniteSum final : public Objective {
     for (std::size_t i = 0; i < all_.size(); ++i) {
       if (i % chunk == 0) {
         tape_.clear();
-        for (Eigen::Index j = 0; j < d; ++j) wv_[j] = tape_.variable(w[j]);
+        tape_.variables(w.data(), static_cast<std::size_t>(d), wv_.data());
       }
       q += term(static_cast<std::int64_t>(i)).value();
     }

@@ -20,7 +20,7 @@ double record_value_gradient(Tape& tape, F& f, const Eigen::VectorXd& w, Eigen::
   tape.clear();
   TapeScope scope(tape);
   VectorXv wv(w.size());
-  for (Eigen::Index i = 0; i < w.size(); ++i) wv[i] = tape.variable(w[i]);
+  tape.variables(w.data(), static_cast<std::size_t>(w.size()), wv.data());
   const Var y = f(std::as_const(wv));
   g.resize(w.size());
   if (y.is_constant()) {
