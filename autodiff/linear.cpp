@@ -24,7 +24,7 @@ Var record_linear(const Var* terms, std::size_t n, CoefficientAt coefficient_at,
   const std::uint32_t s = detail::active_stamp;
   std::uint32_t mismatch = 0;  // no early exit: this loop vectorises
   for (std::size_t k = 0; k < n; ++k) mismatch |= terms[k].stamp() ^ s;
-  if (mismatch == 0 && s != 0 && n > 0 && n <= UINT32_MAX) {
+  if (mismatch == 0 && n > 0 && n <= UINT32_MAX) {
     Tape& tape = *detail::active_tape;
     const auto count = static_cast<std::uint32_t>(n);
     const Tape::LinearStorage out = tape.linear_storage(count);

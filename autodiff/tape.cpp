@@ -14,10 +14,10 @@ namespace nabla {
 namespace detail {
 
 std::uint32_t new_stamp() noexcept {
-  // Stamp 0 means "constant"; a wrap-around skips it.
+  // Stamp 0 means "constant" and no_tape_stamp "no active tape": a wrap-around skips both.
   static std::atomic<std::uint32_t> next{1};
   std::uint32_t s = next.fetch_add(1, std::memory_order_relaxed);
-  while (s == 0) s = next.fetch_add(1, std::memory_order_relaxed);
+  while (s == 0 || s == no_tape_stamp) s = next.fetch_add(1, std::memory_order_relaxed);
   return s;
 }
 
@@ -76,7 +76,7 @@ Tape::~Tape() {
   // A tape destroyed while active must not leave a dangling active pointer behind.
   if (detail::active_tape == this) {
     detail::active_tape = nullptr;
-    detail::active_stamp = 0;
+    detail::active_stamp = detail::no_tape_stamp;
   }
 }
 

@@ -23,10 +23,12 @@ class Tape;
 class CustomFunction;
 
 namespace detail {
-// The tape operations record on, per thread, and its stamp (0 when none is active, which no
-// recorded Var carries): checking a Var against active_stamp needs no null test.
+// The tape operations record on, per thread, and its stamp. With no tape active the stamp is
+// no_tape_stamp, which neither a constant (stamp 0) nor any recorded Var carries: so "this Var
+// records on the active tape" is one comparison, with no null test.
+inline constexpr std::uint32_t no_tape_stamp = 0xFFFFFFFFU;
 inline constinit thread_local Tape* active_tape = nullptr;
-inline constinit thread_local std::uint32_t active_stamp = 0;
+inline constinit thread_local std::uint32_t active_stamp = no_tape_stamp;
 
 // Cold paths, out of line so that the recording fast path stays small.
 [[noreturn]] void throw_tape_error(Op op, const Var& a, const Tape* active);
@@ -218,7 +220,7 @@ class TapeScope {
   TapeScope& operator=(const TapeScope&) = delete;
   ~TapeScope() {
     detail::active_tape = previous_;
-    detail::active_stamp = previous_ == nullptr ? 0 : previous_->stamp();
+    detail::active_stamp = previous_ == nullptr ? detail::no_tape_stamp : previous_->stamp();
   }
 
  private:

@@ -12,12 +12,13 @@ namespace nabla {
 namespace detail {
 
 // Fast path first: operands recorded on the active tape (the common case in a loss) take one
-// comparison each; constants and misuse go to the slower general path.
+// comparison each (constants carry stamp 0, never the active stamp); constants and misuse go
+// to the slower general path.
 template <Op op>
 inline Var unary(const Var& a) {
   const double r = Rule<op>::value(a.value(), 0.0, 0.0);
   const std::uint32_t s = active_stamp;
-  if (a.stamp() == s && s != 0) [[likely]]
+  if (a.stamp() == s) [[likely]]
     return active_tape->push(op, a.index(), 0, r);
   if (a.is_constant()) return Var(r);
   return Tape::active_for(op, a).push(op, a.index(), 0, r);  // throws: not on the active tape
@@ -28,7 +29,7 @@ template <Op op>
 inline Var with_constant(const Var& a, double c) {
   const double r = Rule<op>::value(a.value(), 0.0, c);
   const std::uint32_t s = active_stamp;
-  if (a.stamp() == s && s != 0) [[likely]]
+  if (a.stamp() == s) [[likely]]
     return active_tape->push_with_constant(op, a.index(), c, r);
   if (a.is_constant()) return Var(r);
   return Tape::active_for(op, a).push_with_constant(op, a.index(), c, r);  // throws
@@ -39,7 +40,7 @@ inline Var with_constant(const Var& a, double c) {
 template <Op both, Op when_b_constant, Op when_a_constant>
 inline Var binary(const Var& a, const Var& b) {
   const std::uint32_t s = active_stamp;
-  if (((a.stamp() ^ s) | (b.stamp() ^ s)) == 0 && s != 0) [[likely]]
+  if (((a.stamp() ^ s) | (b.stamp() ^ s)) == 0) [[likely]]
     return active_tape->push(both, a.index(), b.index(),
                              Rule<both>::value(a.value(), b.value(), 0.0));
   if (!a.is_constant() && !b.is_constant()) {
