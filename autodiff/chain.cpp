@@ -74,12 +74,14 @@ ChainOfJacobians chain_of_jacobians(const std::vector<Stage>& stages, const Eige
 
   std::string& t = c.text;
   std::string product;  // "A_f · A_g · A_k"
-  for (std::size_t s = k; s-- > 0;) product += fmt::format("{}A_{}", s + 1 < k ? " · " : "", c.names[s]);
+  for (std::size_t s = k; s-- > 0;)
+    product += fmt::format("{}A_{}", s + 1 < k ? " · " : "", c.names[s]);
   t += fmt::format("Chain of Jacobians: A = {}\n", product);
   for (std::size_t s = 0; s < k; ++s) {
     t += fmt::format("  stage {} '{}' at ({}) = ({}):\n", s + 1, c.names[s],
                      fmt::join(c.points[s], ", "), fmt::join(c.points[s + 1], ", "));
-    t += fmt::format("  A_{} ({}×{}) =\n", c.names[s], c.jacobians[s].rows(), c.jacobians[s].cols());
+    t +=
+        fmt::format("  A_{} ({}×{}) =\n", c.names[s], c.jacobians[s].rows(), c.jacobians[s].cols());
     t += format_matrix(c.jacobians[s]);
   }
   t += "From the left (reverse mode, vector–Jacobian products):\n";

@@ -28,16 +28,16 @@ struct Stage {
 };
 
 struct ChainOfJacobians {
-  std::vector<std::string> names;         // stage names, innermost first
-  std::vector<Eigen::VectorXd> points;    // points[k] = input of stage k; back() = the result
-  std::vector<Eigen::MatrixXd> jacobians; // jacobians[k] = A of stage k at points[k]
+  std::vector<std::string> names;           // stage names, innermost first
+  std::vector<Eigen::VectorXd> points;      // points[k] = input of stage k; back() = the result
+  std::vector<Eigen::MatrixXd> jacobians;   // jacobians[k] = A of stage k at points[k]
   std::vector<Eigen::MatrixXd> from_left;   // A_K, A_K·A_{K−1}, …, the full product
   std::vector<Eigen::MatrixXd> from_right;  // A_1, A_2·A_1, …, the full product
   long long left_multiply_adds = 0;   // Σ over the left-to-right products of rows·inner·cols
   long long right_multiply_adds = 0;  // same for right to left
-  Eigen::MatrixXd direct;  // jacobian() of the composite, recorded as one function
-  double max_difference = 0.0;  // max |from_left − direct|, |from_right − direct|
-  std::string text;        // the whole story, printed
+  Eigen::MatrixXd direct;             // jacobian() of the composite, recorded as one function
+  double max_difference = 0.0;        // max |from_left − direct|, |from_right − direct|
+  std::string text;                   // the whole story, printed
 };
 
 // Stages in order of application: {k, g, f} for l = f(g(k(x))).

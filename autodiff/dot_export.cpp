@@ -53,11 +53,11 @@ std::string to_dot(Tape& tape, const Var& y) {
     local_partials(tape, i, partials, &constant);
     std::string op(op_name(tape.op(i)));
     if (!std::isnan(constant)) op += fmt::format(" c={}", constant);
-    out += fmt::format(
-        "  n{} [label=\"{{#{}{}{}|{}|value {}|adjoint {}}}\"{}];\n", i, i, l.empty() ? "" : " ",
-        l, op, tape.value_at(i), tape.adjoint_at(i),
-        tape.op(i) == Op::Input ? ", style=filled, fillcolor=\"#dbe9f6\""
-                                : (i + 1 == n ? ", style=filled, fillcolor=\"#fde2c8\"" : ""));
+    out += fmt::format("  n{} [label=\"{{#{}{}{}|{}|value {}|adjoint {}}}\"{}];\n", i, i,
+                       l.empty() ? "" : " ", l, op, tape.value_at(i), tape.adjoint_at(i),
+                       tape.op(i) == Op::Input
+                           ? ", style=filled, fillcolor=\"#dbe9f6\""
+                           : (i + 1 == n ? ", style=filled, fillcolor=\"#fde2c8\"" : ""));
     for (const LocalPartial& p : partials)
       out += fmt::format("  n{} -> n{} [label=\"∂ = {}\"];\n", p.input, i, p.partial);
   }

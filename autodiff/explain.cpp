@@ -74,10 +74,10 @@ std::string explain(Tape& tape, const Var& y) {
     for (const LocalPartial& p : partials) needed[p.input] = 1;
   }
 
-  std::string out = fmt::format("Forward: the recorded graph of {} ({} records)\n",
-                                record_name(tape, n - 1), n);
-  out += fmt::format("  {:<14} {:<14} {:<28} {:<24} {}\n", "record", "operation", "inputs",
-                     "value", "local partials");
+  std::string out =
+      fmt::format("Forward: the recorded graph of {} ({} records)\n", record_name(tape, n - 1), n);
+  out += fmt::format("  {:<14} {:<14} {:<28} {:<24} {}\n", "record", "operation", "inputs", "value",
+                     "local partials");
   double constant = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     if (!needed[i]) continue;
@@ -92,12 +92,13 @@ std::string explain(Tape& tape, const Var& y) {
                        fmt::format("{}", tape.value_at(i)), local);
   }
 
-  out += fmt::format("Reverse: adjoints from {} = 1 back to the inputs (adj(input) += "
-                     "adj(record) × local partial)\n",
-                     record_name(tape, n - 1));
+  out += fmt::format(
+      "Reverse: adjoints from {} = 1 back to the inputs (adj(input) += "
+      "adj(record) × local partial)\n",
+      record_name(tape, n - 1));
   watched_reverse(tape, y.index(), 1.0, [&](const ReverseStep& s) {
-    out += fmt::format("  {} {}: adjoint {}\n", record_name(tape, s.index), op_name(tape.op(s.index)),
-                       s.adjoint);
+    out += fmt::format("  {} {}: adjoint {}\n", record_name(tape, s.index),
+                       op_name(tape.op(s.index)), s.adjoint);
     if (op_kind(tape.op(s.index)) == Kind::Extension)
       out += "      passed to its inputs by the operation's own vector-Jacobian product\n";
     const std::vector<LocalPartial>& ps = *s.partials;

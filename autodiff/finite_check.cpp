@@ -29,10 +29,9 @@ void check_finite(const Tape& tape, std::size_t end) {
   for (std::size_t i = 0; i < end; ++i) {
     const double v = tape.value_at(i);
     if (std::isfinite(v)) continue;
-    throw NonFiniteError(fmt::format("nabla: non-finite value {} at record {}, operation '{}'{}{}",
-                                     v, record_name(tape, i), op_name(tape.op(i)),
-                                     op_kind(tape.op(i)) == Kind::Leaf ? "" : " of ",
-                                     operands(tape, i)));
+    throw NonFiniteError(fmt::format(
+        "nabla: non-finite value {} at record {}, operation '{}'{}{}", v, record_name(tape, i),
+        op_name(tape.op(i)), op_kind(tape.op(i)) == Kind::Leaf ? "" : " of ", operands(tape, i)));
   }
 }
 

@@ -17,6 +17,7 @@
 #include "eigen_support.hpp"
 #include "mat_type.hpp"
 #include "scoped_tape.hpp"
+#include "tangent_sweep.hpp"
 #include "tape.hpp"
 
 namespace nabla {
@@ -106,8 +107,9 @@ Eigen::VectorXd gradient(F&& f, const Eigen::VectorXd& x) {
   return value_and_gradient(std::forward<F>(f), x).second;
 }
 
-// The m×n Jacobian of f: Rⁿ → Rᵐ (f returns a VectorXv): one recording, one reverse sweep
-// per output.
+// The m×n Jacobian of f: Rⁿ → Rᵐ (f returns a VectorXv): one recording, then whichever needs
+// fewer sweeps: one reverse sweep per output, or (n < m) one forward sweep per input. To choose
+// yourself: jacobian(f, x, nabla::Mode::Forward / Reverse) from jvp.hpp.
 template <class F>
   requires(!detail::MatFunction<F>)
 Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
@@ -121,6 +123,7 @@ Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
                 "return a VectorXv or call .eval()");
   static_assert(std::is_same_v<typename std::decay_t<R>::Scalar, Var>,
                 "nabla::jacobian: f must return a vector of nabla::Var");
+  if (x.size() < y.size()) return forward_jacobian(tape, xv, VectorXv(y));
   Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(y.size(), x.size());
   for (Eigen::Index k = 0; k < y.size(); ++k) {
     if (y[k].is_constant()) continue;

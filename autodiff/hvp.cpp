@@ -115,37 +115,37 @@ void SecondOrderSweep::run(const double* v, double* hv, double* gradient) {
       }
       case Op::Extension: val[i] = tape.extension(a0).forward_dual(val); continue;
       case Op::ExtOutput: val[i] = tape.extension(a0).output_dual(a1); continue;
-#define NABLA_FWD_Unary(name)                                          \
-  case Op::name: {                                                     \
-    const double ta = val[a0].t;                                       \
-    if (ta != 0.0) {                                                   \
+#define NABLA_FWD_Unary(name)                                           \
+  case Op::name: {                                                      \
+    const double ta = val[a0].t;                                        \
+    if (ta != 0.0) {                                                    \
       Rule<Op::name>::partials<double>(val[a0].v, 0.0, 0.0, r, da, db); \
-      t = da * ta;                                                     \
-    }                                                                  \
-    break;                                                             \
+      t = da * ta;                                                      \
+    }                                                                   \
+    break;                                                              \
   }
-#define NABLA_FWD_Binary(name)                                                   \
-  case Op::name: {                                                               \
-    const double ta = val[a0].t;                                                 \
-    const double tb = val[a1].t;                                                 \
-    if (ta != 0.0 || tb != 0.0) {                                                \
-      Rule<Op::name>::partials<double>(val[a0].v, val[a1].v, 0.0, r, da, db);    \
-      t = (ta == 0.0 ? 0.0 : da * ta) + (tb == 0.0 ? 0.0 : db * tb);             \
-    }                                                                            \
-    break;                                                                       \
+#define NABLA_FWD_Binary(name)                                                \
+  case Op::name: {                                                            \
+    const double ta = val[a0].t;                                              \
+    const double tb = val[a1].t;                                              \
+    if (ta != 0.0 || tb != 0.0) {                                             \
+      Rule<Op::name>::partials<double>(val[a0].v, val[a1].v, 0.0, r, da, db); \
+      t = (ta == 0.0 ? 0.0 : da * ta) + (tb == 0.0 ? 0.0 : db * tb);          \
+    }                                                                         \
+    break;                                                                    \
   }
-#define NABLA_FWD_BinaryConst(name)                                                  \
-  case Op::name: {                                                                   \
-    const double ta = val[a0].t;                                                     \
-    if (ta != 0.0) {                                                                 \
+#define NABLA_FWD_BinaryConst(name)                                                   \
+  case Op::name: {                                                                    \
+    const double ta = val[a0].t;                                                      \
+    if (ta != 0.0) {                                                                  \
       Rule<Op::name>::partials<double>(val[a0].v, 0.0, tape.constant(a1), r, da, db); \
-      t = da * ta;                                                                   \
-    }                                                                                \
-    break;                                                                           \
+      t = da * ta;                                                                    \
+    }                                                                                 \
+    break;                                                                            \
   }
 #define NABLA_FWD_ConstBinary(name) NABLA_FWD_BinaryConst(name)
 #define NABLA_X(name, kind, text) NABLA_FWD_##kind(name)
-      NABLA_ELEMENTARY_OPS(NABLA_X)
+        NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
 #undef NABLA_FWD_Unary
 #undef NABLA_FWD_Binary
@@ -178,25 +178,25 @@ void SecondOrderSweep::run(const double* v, double* hv, double* gradient) {
       }
       case Op::Extension: tape.extension(a0).reverse_dual(w, val, adj); break;
       case Op::ExtOutput: tape.extension(a0).add_output_adjoint_dual(a1, w); break;
-#define NABLA_REV_Unary(name)                                               \
-  case Op::name:                                                            \
-    Rule<Op::name>::partials<Dual>(val[a0], Dual(), 0.0, val[i], da, db);   \
-    adj[a0] += scaled(w, da);                                               \
+#define NABLA_REV_Unary(name)                                             \
+  case Op::name:                                                          \
+    Rule<Op::name>::partials<Dual>(val[a0], Dual(), 0.0, val[i], da, db); \
+    adj[a0] += scaled(w, da);                                             \
     break;
-#define NABLA_REV_Binary(name)                                              \
-  case Op::name:                                                            \
-    Rule<Op::name>::partials<Dual>(val[a0], val[a1], 0.0, val[i], da, db);  \
-    adj[a0] += scaled(w, da);                                               \
-    adj[a1] += scaled(w, db);                                               \
+#define NABLA_REV_Binary(name)                                             \
+  case Op::name:                                                           \
+    Rule<Op::name>::partials<Dual>(val[a0], val[a1], 0.0, val[i], da, db); \
+    adj[a0] += scaled(w, da);                                              \
+    adj[a1] += scaled(w, db);                                              \
     break;
-#define NABLA_REV_BinaryConst(name)                                                    \
-  case Op::name:                                                                       \
+#define NABLA_REV_BinaryConst(name)                                                     \
+  case Op::name:                                                                        \
     Rule<Op::name>::partials<Dual>(val[a0], Dual(), tape.constant(a1), val[i], da, db); \
-    adj[a0] += scaled(w, da);                                                          \
+    adj[a0] += scaled(w, da);                                                           \
     break;
 #define NABLA_REV_ConstBinary(name) NABLA_REV_BinaryConst(name)
 #define NABLA_X(name, kind, text) NABLA_REV_##kind(name)
-      NABLA_ELEMENTARY_OPS(NABLA_X)
+        NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
 #undef NABLA_REV_Unary
 #undef NABLA_REV_Binary

@@ -1,8 +1,9 @@
 // jvp(f, x, v) = J_f(x)·v by forward mode: f is recorded once and one tangent sweep carries v
 // through the recording (the Jacobian applied from the right, never formed).
 //
-//   auto f = [](const nabla::VectorXv& x) { nabla::VectorXv y(2); y << x[0] * x[1], -x[1]; return y; };
-//   Eigen::VectorXd jv = nabla::jvp(f, Eigen::Vector2d(1, 2), Eigen::Vector2d(1, 0));  // (2, 0)
+//   auto f = [](const nabla::VectorXv& x) { nabla::VectorXv y(2); y << x[0] * x[1], -x[1]; return
+//   y; }; Eigen::VectorXd jv = nabla::jvp(f, Eigen::Vector2d(1, 2), Eigen::Vector2d(1, 0));  // (2,
+//   0)
 #pragma once
 
 #include <Eigen/Core>

@@ -20,7 +20,8 @@ void local_partials(const Tape& tape, std::size_t i, std::vector<LocalPartial>& 
     case Kind::Custom: {
       const Tape::CustomRecord& rec = tape.custom(a0);
       for (std::uint32_t k = 0; k < rec.count; ++k)
-        out.push_back({tape.custom_inputs()[rec.offset + k], tape.custom_partials()[rec.offset + k]});
+        out.push_back(
+            {tape.custom_inputs()[rec.offset + k], tape.custom_partials()[rec.offset + k]});
       if (op == Op::Linear && constant != nullptr) *constant = tape.constant(a1);
       return;
     }

@@ -55,14 +55,21 @@ StationaryPoint classify_stationary_point(F&& f, const Eigen::VectorXd& x,
   const double zero = eigen_tolerance * scale;
   bool positive = false, negative = false, null = false;
   for (const double l : p.eigenvalues) {
-    if (l > zero) positive = true;
-    else if (l < -zero) negative = true;
-    else null = true;
+    if (l > zero)
+      positive = true;
+    else if (l < -zero)
+      negative = true;
+    else
+      null = true;
   }
-  if (positive && negative) p.kind = StationaryKind::Saddle;
-  else if (null) p.kind = StationaryKind::Undecided;
-  else if (positive) p.kind = StationaryKind::LocalMinimum;
-  else if (negative) p.kind = StationaryKind::LocalMaximum;
+  if (positive && negative)
+    p.kind = StationaryKind::Saddle;
+  else if (null)
+    p.kind = StationaryKind::Undecided;
+  else if (positive)
+    p.kind = StationaryKind::LocalMinimum;
+  else if (negative)
+    p.kind = StationaryKind::LocalMaximum;
   return p;
 }
 

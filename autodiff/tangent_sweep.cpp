@@ -90,8 +90,8 @@ namespace detail {
 void require_same_size(const char* what, const char* name, Eigen::Index expected,
                        Eigen::Index got) {
   if (expected != got)
-    throw ShapeError(fmt::format("nabla::{}: {} has size {} but must have size {}", what, name,
-                                 got, expected));
+    throw ShapeError(
+        fmt::format("nabla::{}: {} has size {} but must have size {}", what, name, got, expected));
 }
 }  // namespace detail
 

@@ -21,13 +21,11 @@ enum class Mode { Auto, Forward, Reverse };
 void tangent_sweep(const Tape& tape, double* tangents);
 
 // The Jacobian d outputs / d inputs of a recording by inputs.size() tangent sweeps.
-Eigen::MatrixXd forward_jacobian(const Tape& tape, const VectorXv& inputs,
-                                 const VectorXv& outputs);
+Eigen::MatrixXd forward_jacobian(const Tape& tape, const VectorXv& inputs, const VectorXv& outputs);
 
 namespace detail {
 // Throws ShapeError "nabla::<what>: <name> has size <got> but must have size <expected>".
-void require_same_size(const char* what, const char* name, Eigen::Index expected,
-                       Eigen::Index got);
+void require_same_size(const char* what, const char* name, Eigen::Index expected, Eigen::Index got);
 }  // namespace detail
 
 }  // namespace nabla

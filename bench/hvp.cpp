@@ -77,8 +77,8 @@ int main() {
   };
   rows.push_back(measure("least squares 2000x100 (VectorXv)", least_squares, w, u, 11));
 
-  fmt::print("{:<36} {:>10} {:>14} {:>12} {:>12}\n", "function", "records", "gradient ms",
-             "hvp ms", "hvp/grad");
+  fmt::print("{:<36} {:>10} {:>14} {:>12} {:>12}\n", "function", "records", "gradient ms", "hvp ms",
+             "hvp/grad");
   for (const Row& r : rows)
     fmt::print("{:<36} {:>10} {:>14.2f} {:>12.2f} {:>12.2f}\n", r.name, r.records, r.gradient_ms,
                r.hvp_ms, r.hvp_ms / r.gradient_ms);

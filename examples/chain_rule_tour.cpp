@@ -33,7 +33,8 @@ int failures = 0;
 // Reports a computed number next to the slide's and counts mismatches.
 void verify(std::string_view what, double got, double expected, double rtol = 1e-14) {
   const bool ok = std::abs(got - expected) <= rtol * std::max(1.0, std::abs(expected));
-  fmt::print("  {:<44} nabla: {:<22} slide: {:<22} {}\n", what, got, expected, ok ? "ok" : "MISMATCH");
+  fmt::print("  {:<44} nabla: {:<22} slide: {:<22} {}\n", what, got, expected,
+             ok ? "ok" : "MISMATCH");
   if (!ok) ++failures;
 }
 
@@ -42,9 +43,12 @@ void heading(std::string_view title) { fmt::print("\n== {} ==\n", title); }
 void derivatives_of_simple_functions() {
   heading("1. Derivatives of simple functions (lecture 4, slide 'Производные простых функций')");
   const double a = 3.0, b = 2.0;
-  verify("(ax + b)' = a,  a=3, b=2, x=1.5", nabla::derivative([&](Var x) { return a * x + b; }, 1.5), a);
-  verify("(x^n)' = n x^(n-1),  n=3, x=2", nabla::derivative([](Var x) { return pow(x, 3.0); }, 2.0), 12.0);
-  verify("(e^x)' = e^x,  x=1", nabla::derivative([](Var x) { return exp(x); }, 1.0), std::numbers::e);
+  verify("(ax + b)' = a,  a=3, b=2, x=1.5",
+         nabla::derivative([&](Var x) { return a * x + b; }, 1.5), a);
+  verify("(x^n)' = n x^(n-1),  n=3, x=2", nabla::derivative([](Var x) { return pow(x, 3.0); }, 2.0),
+         12.0);
+  verify("(e^x)' = e^x,  x=1", nabla::derivative([](Var x) { return exp(x); }, 1.0),
+         std::numbers::e);
   verify("(log x)' = 1/x,  x=4", nabla::derivative([](Var x) { return log(x); }, 4.0), 0.25);
   const double x = 0.7;
   verify("(sin x + x^2)' = cos x + 2x  (sum rule)",
@@ -60,7 +64,8 @@ void derivatives_of_simple_functions() {
 }
 
 void gradient_descent_1d() {
-  heading("2. Gradient descent x_{n+1} = x_n - alpha y'(x_n) on y = x^2 - 4x + 5 (minimum at x = 2)");
+  heading(
+      "2. Gradient descent x_{n+1} = x_n - alpha y'(x_n) on y = x^2 - 4x + 5 (minimum at x = 2)");
   auto y = [](Var x) { return x * x - 4.0 * x + 5.0; };
   struct Rate {
     double alpha;
@@ -125,14 +130,18 @@ void jacobians() {
   m << 0.2, -3, 2, 0, 0, 5;
   auto linear = [&](const VectorXv& v) { return VectorXv(m * v); };
   const Eigen::MatrixXd am = nabla::jacobian(linear, Eigen::Vector3d(1, -1, 2));
-  fmt::print("\nThe Jacobian of y = A x is A itself (the slide's question), A = [[0.2, -3, 2], [0, 0, 5]]:\n");
+  fmt::print(
+      "\nThe Jacobian of y = A x is A itself (the slide's question), A = [[0.2, -3, 2], [0, 0, "
+      "5]]:\n");
   fmt::print("{}", nabla::format_matrix(am));
   verify("max |jacobian(Ax) - A|", (am - m).cwiseAbs().maxCoeff(), 0.0);
 }
 
 void mse_chain(const char* dot_file) {
   heading("5. The Jacobian of a composite: l(x) = f(g(k(x))),  A_l = A_f A_g A_k");
-  fmt::print("MSE for a linear function: y = [[1, 2], [0, -1]] x,  l = (y1 - 1)^2 + y2^2, at x = (2, 1)\n");
+  fmt::print(
+      "MSE for a linear function: y = [[1, 2], [0, -1]] x,  l = (y1 - 1)^2 + y2^2, at x = (2, "
+      "1)\n");
   Eigen::Matrix2d a;
   a << 1, 2, 0, -1;
   const Eigen::Vector2d x(2, 1);  // y = (4, -1)
@@ -175,7 +184,8 @@ void forward_vs_reverse() {
   const Eigen::Vector2d x(2, 1);
   const Eigen::Vector2d u(2 * (4 - 1), 2 * -1);  // A_l at y = (4, -1): the row arriving from l
   const Eigen::VectorXd left = nabla::vjp(y, x, u);
-  fmt::print("vjp: u^T A_y with u = A_l = ({}, {}) gives ({}, {}) - one reverse sweep\n", u[0], u[1], left[0], left[1]);
+  fmt::print("vjp: u^T A_y with u = A_l = ({}, {}) gives ({}, {}) - one reverse sweep\n", u[0],
+             u[1], left[0], left[1]);
   verify("u^T A_y, entry 2", left[1], 14.0);
   const Eigen::VectorXd right = nabla::jvp(y, x, Eigen::Vector2d(0, 1));
   fmt::print("jvp: A_y e2 = ({}, {}) - one forward sweep gives one column\n", right[0], right[1]);
@@ -188,9 +198,11 @@ void second_order_check() {
     return 100.0 * square(t[1] - t[0] * t[0]) + square(1.0 - t[0]);  // Rosenbrock
   };
   const nabla::StationaryPoint p = nabla::classify_stationary_point(loss, Eigen::Vector2d(1, 1));
-  fmt::print("L = 100 (t2 - t1^2)^2 + (1 - t1)^2 at t = (1, 1): |grad L| = {}, Hessian\n", p.gradient_norm);
+  fmt::print("L = 100 (t2 - t1^2)^2 + (1 - t1)^2 at t = (1, 1): |grad L| = {}, Hessian\n",
+             p.gradient_norm);
   fmt::print("{}", nabla::format_matrix(p.hessian));
-  fmt::print("  eigenvalues {} and {}: {}\n", p.eigenvalues[0], p.eigenvalues[1], nabla::to_string(p.kind));
+  fmt::print("  eigenvalues {} and {}: {}\n", p.eigenvalues[0], p.eigenvalues[1],
+             nabla::to_string(p.kind));
   verify("H_11 = 1200 t1^2 - 400 t2 + 2", p.hessian(0, 0), 802.0);
   verify("H_12 = -400 t1", p.hessian(0, 1), -400.0);
   verify("H_22 = 200", p.hessian(1, 1), 200.0);

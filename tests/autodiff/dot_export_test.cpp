@@ -31,7 +31,8 @@ TEST_CASE("DOT export of the lecture MSE chain") {
   CAPTURE(dot);
   std::map<int, double> value, adjoint;
   std::map<int, std::string> op;
-  const std::regex node(R"re(n(\d+) \[label="\{#\d+[^|]*\|([^|]*)\|value (\S+)\|adjoint (\S+)\}")re");
+  const std::regex node(
+      R"re(n(\d+) \[label="\{#\d+[^|]*\|([^|]*)\|value (\S+)\|adjoint (\S+)\}")re");
   const std::regex edge(R"re(n(\d+) -> n(\d+) \[label="∂ = (\S+)"\])re");
   for (std::sregex_iterator it(dot.begin(), dot.end(), node), end; it != end; ++it) {
     const int i = std::stoi((*it)[1]);
@@ -65,9 +66,7 @@ TEST_CASE("DOT export of the lecture MSE chain") {
   CHECK(dot.find("l|") != std::string::npos);
 
   // Graphviz parses it.
-  {
-    std::ofstream("dot_export_test.dot") << dot;
-  }
+  { std::ofstream("dot_export_test.dot") << dot; }
   const int rc = std::system("dot -Tsvg dot_export_test.dot -o dot_export_test.svg 2>/dev/null");
   if (std::system("command -v dot >/dev/null 2>&1") == 0) CHECK(rc == 0);
   std::remove("dot_export_test.dot");

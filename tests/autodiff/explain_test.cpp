@@ -18,11 +18,11 @@ using nabla::VectorXv;
 namespace {
 
 struct Parsed {
-  std::map<int, std::string> op;                    // record → operation
-  std::map<int, double> value;                      // record → value
-  std::map<int, std::map<int, double>> partials;    // record → input → printed partial
-  std::map<int, double> last_now;                   // input → last "(now …)" in the sweep
-  std::map<int, double> gradient;                   // input record → printed gradient
+  std::map<int, std::string> op;                  // record → operation
+  std::map<int, double> value;                    // record → value
+  std::map<int, std::map<int, double>> partials;  // record → input → printed partial
+  std::map<int, double> last_now;                 // input → last "(now …)" in the sweep
+  std::map<int, double> gradient;                 // input record → printed gradient
 };
 
 Parsed parse(const std::string& text) {
@@ -126,6 +126,7 @@ TEST_CASE("explain: printed partials match central differences, adjoints match g
 }
 
 TEST_CASE("explain of a constant output") {
-  const std::string text = nabla::explain([](const VectorXv&) { return Var(2.0); }, Eigen::Vector2d(1, 1));
+  const std::string text =
+      nabla::explain([](const VectorXv&) { return Var(2.0); }, Eigen::Vector2d(1, 1));
   CHECK(text.find("constant (2)") != std::string::npos);
 }

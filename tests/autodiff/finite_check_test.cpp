@@ -26,7 +26,8 @@ TEST_CASE("a non-finite value: the first record that produced it") {
     const Var l = nabla::label(log(d), "log_term");  // #3
     return l * x[1] + 1.0;
   };
-  const std::string m = message_of([&] { (void)nabla::checked_gradient(f, Eigen::Vector2d(1, 2)); });
+  const std::string m =
+      message_of([&] { (void)nabla::checked_gradient(f, Eigen::Vector2d(1, 2)); });
   CAPTURE(m);
   CHECK(m.find("record #3 (log_term)") != std::string::npos);
   CHECK(m.find("'log'") != std::string::npos);
@@ -38,7 +39,8 @@ TEST_CASE("a non-finite adjoint: sqrt'(0) = inf meets a non-zero adjoint") {
     const Var r = nabla::label(sqrt(x[0] * x[1]), "radius");  // #3, value 0, partial inf
     return 3.0 * r + x[1];
   };
-  const std::string m = message_of([&] { (void)nabla::checked_gradient(f, Eigen::Vector2d(0, 2)); });
+  const std::string m =
+      message_of([&] { (void)nabla::checked_gradient(f, Eigen::Vector2d(0, 2)); });
   CAPTURE(m);
   CHECK(m.find("record #3 (radius)") != std::string::npos);
   CHECK(m.find("'sqrt'") != std::string::npos);

@@ -30,8 +30,7 @@ Eigen::MatrixXd fd_hessian(F f, const Eigen::VectorXd& x, double h = 1e-3) {
     m[j] -= step;
     return Eigen::VectorXd((nabla::gradient(f, p) - nabla::gradient(f, m)) / (2 * step));
   };
-  for (Eigen::Index j = 0; j < n; ++j)
-    hs.col(j) = (4.0 * diff(j, h / 2) - diff(j, h)) / 3.0;
+  for (Eigen::Index j = 0; j < n; ++j) hs.col(j) = (4.0 * diff(j, h / 2) - diff(j, h)) / 3.0;
   return hs;
 }
 
@@ -172,7 +171,8 @@ TEST_CASE("every elementary operation twice differentiated, against differences 
       {"hypot", [&](const VectorXv& v) { return hypot(u(v), w(v)); }},
       {"max", [&](const VectorXv& v) { return max(u(v), w(v)) * u(v); }},
       {"min", [&](const VectorXv& v) { return min(u(v), w(v)) * w(v); }},
-      {"constants", [&](const VectorXv& v) {
+      {"constants",
+       [&](const VectorXv& v) {
          return (u(v) + 2.0) * (3.0 - w(v)) / (w(v) / 4.0) + 1.0 / w(v) + pow(w(v), 2.5) +
                 pow(2.0, u(v)) + atan2(u(v), 0.7) + atan2(0.7, w(v)) + hypot(u(v), 2.0) +
                 max(u(v), 0.0) * w(v) + min(w(v), 5.0) * u(v) + (u(v) - 1.0) * w(v);

@@ -56,7 +56,9 @@ TEST_CASE("jvp equals J·v and the columns of J") {
 }
 
 TEST_CASE("jvp of a scalar function is the directional derivative ∇f·v") {
-  auto f = [](const VectorXv& x) { return exp(x[0]) * x[1] * x[1]; };  // lecture: ∇ = (1, 2) at (0, 1)
+  auto f = [](const VectorXv& x) {
+    return exp(x[0]) * x[1] * x[1];
+  };  // lecture: ∇ = (1, 2) at (0, 1)
   const Eigen::VectorXd d = nabla::jvp(f, Eigen::Vector2d(0, 1), Eigen::Vector2d(3, -1));
   REQUIRE(d.size() == 1);
   CHECK(d[0] == doctest::Approx(1 * 3 + 2 * -1));
