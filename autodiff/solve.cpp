@@ -1,0 +1,70 @@
+#include "solve.hpp"
+
+#include <Eigen/LU>
+#include <cmath>
+#include <utility>
+
+namespace nabla {
+
+namespace {
+
+using detail::MatNode;
+using detail::MatOperand;
+using detail::ScalarNode;
+
+class SolveNode final : public MatNode {
+ public:
+  SolveNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "solve"; }
+  void evaluate(const Tape* /*tape*/) override {
+    lu_.compute(a_.value());
+    value_ = lu_.solve(b_.value());
+  }
+  void backward(Tape& /*tape*/) override {
+    const Eigen::MatrixXd db = lu_.transpose().solve(adjoint_);
+    if (a_.active()) a_.add_adjoint(-db * value_.transpose());
+    if (b_.active()) b_.add_adjoint(db);
+  }
+
+ private:
+  MatOperand a_;
+  MatOperand b_;
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
+};
+
+class LogDetNode final : public ScalarNode {
+ public:
+  explicit LogDetNode(MatOperand a) : a_(std::move(a)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "log_det"; }
+  double evaluate(const Tape* /*tape*/) override {
+    lu_.compute(a_.value());
+    return lu_.matrixLU().diagonal().array().abs().log().sum();
+  }
+  void backward(double w, Tape& /*tape*/) override {
+    if (a_.active()) a_.add_adjoint(w * lu_.inverse().transpose());
+  }
+
+ private:
+  MatOperand a_;
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
+};
+
+}  // namespace
+
+Mat solve(const Mat& a, const Mat& b) {
+  Tape* t = detail::tape_of("solve", a, b);
+  if (a.rows() != a.cols() || a.rows() != b.rows())
+    detail::throw_shape("solve", a.rows(), a.cols(), b.rows(), b.cols(),
+                        "do not fit A⁻¹B (A must be square with as many rows as B)");
+  return detail::finish(t, std::make_unique<SolveNode>(a.operand("solve", t), b.operand("solve", t)));
+}
+
+Var log_det(const Mat& a) {
+  Tape* t = detail::tape_of("log_det", a);
+  if (a.rows() != a.cols())
+    detail::throw_shape("log_det", a.rows(), a.cols(), a.rows(), a.cols(),
+                        "(the same operand twice): log_det needs a square matrix");
+  return detail::finish(t, std::make_unique<LogDetNode>(a.operand("log_det", t)));
+}
+
+}  // namespace nabla
