@@ -44,8 +44,8 @@ TEST_CASE("scalar_function<1>: value, one record, derivative") {
     CHECK(y.value() == std::log(std::cosh(x)));
     tape.reverse(y);
     CHECK(tape.adjoint(v) == std::tanh(x));
-    const double fd = nabla_test::central_difference(
-        [](double t) { return std::log(std::cosh(t)); }, x, 1e-3);
+    const double fd =
+        nabla_test::central_difference([](double t) { return std::log(std::cosh(t)); }, x, 1e-3);
     CHECK(near(tape.adjoint(v), fd, 1e-8, 1e-12));
   }
 }
@@ -53,15 +53,15 @@ TEST_CASE("scalar_function<1>: value, one record, derivative") {
 TEST_CASE("scalar_function<2>: partials against closed form and finite differences") {
   for (const auto& [x, y] : {std::pair{0.5, -1.0}, std::pair{-2.0, 0.3}, std::pair{1.5, 1.5}}) {
     INFO("(", x, ", ", y, ")");
-    const auto [dx, dy] = nabla_test::tape_partials(
-        [](const Var& a, const Var& b) { return xexpy(a, b); }, x, y);
+    const auto [dx, dy] =
+        nabla_test::tape_partials([](const Var& a, const Var& b) { return xexpy(a, b); }, x, y);
     CHECK(near(dx, std::exp(y), 1e-15));
     CHECK(near(dy, x * std::exp(y) + 2 * y, 1e-15));
     auto f = [](double a, double b) { return a * std::exp(b) + b * b; };
-    CHECK(near(dx, nabla_test::central_difference([&](double t) { return f(t, y); }, x, 1e-3),
-               1e-8, 1e-12));
-    CHECK(near(dy, nabla_test::central_difference([&](double t) { return f(x, t); }, y, 1e-3),
-               1e-8, 1e-12));
+    CHECK(near(dx, nabla_test::central_difference([&](double t) { return f(t, y); }, x, 1e-3), 1e-8,
+               1e-12));
+    CHECK(near(dy, nabla_test::central_difference([&](double t) { return f(x, t); }, y, 1e-3), 1e-8,
+               1e-12));
   }
 }
 

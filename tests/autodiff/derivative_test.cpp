@@ -25,8 +25,8 @@ TEST_CASE("a composite function against its closed form and finite differences")
   for (double x : {-2.0, -0.3, 0.0, 0.8, 3.0}) {
     INFO("x = ", x);
     const double d = nabla::derivative(f, x);
-    const double closed = (1 - 2 * x * x) * std::exp(-x * x) +
-                          (1 - 2 * x * std::atan(x)) / std::pow(1 + x * x, 2);
+    const double closed =
+        (1 - 2 * x * x) * std::exp(-x * x) + (1 - 2 * x * std::atan(x)) / std::pow(1 + x * x, 2);
     CHECK(near(d, closed, 1e-13, 1e-15));
     const double fd = nabla_test::central_difference(
         [](double t) { return t * std::exp(-t * t) + std::atan(t) / (1 + t * t); }, x, 1e-3);
@@ -56,9 +56,8 @@ TEST_CASE("derivative nests and restores the active tape after an exception") {
       0.5);
   CHECK(d == std::cos(0.5));
   CHECK(nabla::Tape::active() == nullptr);
-  CHECK_THROWS_AS(
-      (void)nabla::derivative([](Var) -> Var { throw std::domain_error("no"); }, 1.0),
-      std::domain_error);
+  CHECK_THROWS_AS((void)nabla::derivative([](Var) -> Var { throw std::domain_error("no"); }, 1.0),
+                  std::domain_error);
   CHECK(nabla::Tape::active() == nullptr);
   CHECK(nabla::detail::pooled_tape_depth() == 0);
   // Still works afterwards.

@@ -125,8 +125,7 @@ TEST_CASE("Dual arithmetic follows the sum, product and quotient rules") {
   const Dual p(1.5, 1.0);
   const Dual q(2.0, 0.5);
   check(pow(p, q), 2.25, 2.0 * 1.5 * 1.0 + 2.25 * std::log(1.5) * 0.5);
-  check(atan2(a, b), std::atan2(1.5, -0.4),
-        (-0.4 * 0.3 - 1.5 * 2.0) / (1.5 * 1.5 + 0.4 * 0.4));
+  check(atan2(a, b), std::atan2(1.5, -0.4), (-0.4 * 0.3 - 1.5 * 2.0) / (1.5 * 1.5 + 0.4 * 0.4));
   const double r = std::hypot(1.5, 0.4);
   check(hypot(a, b), r, (1.5 * 0.3 + -0.4 * 2.0) / r);
   check(max(a, b), 1.5, 0.3);
@@ -147,7 +146,8 @@ TEST_CASE("Dual composite: tangent equals the finite difference of the value") {
   auto f = [](const auto& x) { return exp(sin(x)) * x / (1.0 + x * x) + sqrt(x) * tanh(x); };
   for (double x : {0.3, 1.1, 2.7}) {
     const Dual y = f(Dual(x, 1.0));
-    const double fd = nabla_test::central_difference([&](double t) { return f(Dual(t)).v; }, x, 1e-3);
+    const double fd =
+        nabla_test::central_difference([&](double t) { return f(Dual(t)).v; }, x, 1e-3);
     CHECK(near(y.t, fd, 1e-9));
   }
 }
@@ -185,8 +185,8 @@ TEST_CASE("op_partials<Dual>: tangents of the partials are second derivatives") 
   for (const Entry& e : all_ops()) {
     const bool binary = e.kind == nabla::Kind::Binary;
     for (double a : {0.3, 0.8}) {
-      for (const auto& [ta, tb] : std::vector<std::pair<double, double>>{
-               {1.0, 0.0}, {0.0, 1.0}, {0.7, -0.4}}) {
+      for (const auto& [ta, tb] :
+           std::vector<std::pair<double, double>>{{1.0, 0.0}, {0.0, 1.0}, {0.7, -0.4}}) {
         if (!binary && tb != 0.0) continue;
         const double b = 1.3;
         const double c = 1.7;
@@ -257,8 +257,8 @@ TEST_CASE("op_partials<Dual>: closed-form second derivatives") {
     Dual db;
     const double a = 2.0;
     const double b = 3.0;
-    nabla::op_partials<Dual>(Op::Div, Dual(a, 0.0), Dual(b, 1.0), 0.0,
-                             Dual(a / b, -a / (b * b)), da, db);
+    nabla::op_partials<Dual>(Op::Div, Dual(a, 0.0), Dual(b, 1.0), 0.0, Dual(a / b, -a / (b * b)),
+                             da, db);
     CHECK(near(db.t, 2 * a / (b * b * b), 1e-15));
     CHECK(near(da.t, -1 / (b * b), 1e-15));
   }

@@ -74,8 +74,7 @@ TEST_CASE("VectorXv reductions: sum, dot, squaredNorm, norm") {
     // d(x·x)/dx = 2x; d(x·c)/dx = c with c constant Vars.
     const VectorXd g = nabla::gradient([](const VectorXv& z) { return z.dot(z); }, x);
     CHECK(max_abs_diff(g, 2 * x) < 1e-15);
-    const VectorXd g2 = nabla::gradient(
-        [&](const VectorXv& z) { return z.dot(c.cast<Var>()); }, x);
+    const VectorXd g2 = nabla::gradient([&](const VectorXv& z) { return z.dot(c.cast<Var>()); }, x);
     CHECK(max_abs_diff(g2, c) < 1e-15);
   }
   {
@@ -117,8 +116,8 @@ TEST_CASE("mixed MatrixXd · VectorXv and VectorXv arithmetic") {
   const MatrixXd J = nabla::jacobian([&](const VectorXv& z) { return VectorXv(A * z); }, x);
   CHECK(max_abs_diff(J, A) < 1e-15);
   // Scalar multiples and sums of vectors: d/dz Σ (2z − 3z + z/4) = −0.75 per entry.
-  const VectorXd g3 = nabla::gradient(
-      [](const VectorXv& z) { return (2.0 * z - z * 3.0 + z / 4.0).sum(); }, x);
+  const VectorXd g3 =
+      nabla::gradient([](const VectorXv& z) { return (2.0 * z - z * 3.0 + z / 4.0).sum(); }, x);
   CHECK(max_abs_diff(g3, VectorXd::Constant(4, -0.75)) < 1e-15);
   // A row vector times a matrix: d/dz Σⱼ (zᵀAᵀ)ⱼ = Aᵀ·1.
   const VectorXd g4 = nabla::gradient(

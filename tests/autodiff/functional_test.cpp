@@ -33,11 +33,11 @@ Var plain_function(const VectorXv& x) { return x[0] * sin(x[1]); }
 }  // namespace
 
 TEST_CASE("lecture 004: ∇(x₁² − x₂) at (1, 2) = (2, −1); ∇(e^{x₁}x₂²) at (0, 1) = (1, 2)") {
-  const VectorXd g = nabla::gradient([](const VectorXv& x) { return x[0] * x[0] - x[1]; },
-                                     Eigen::Vector2d(1, 2));
+  const VectorXd g =
+      nabla::gradient([](const VectorXv& x) { return x[0] * x[0] - x[1]; }, Eigen::Vector2d(1, 2));
   CHECK(g == Eigen::Vector2d(2, -1));
-  const VectorXd g2 = nabla::gradient(
-      [](const VectorXv& x) { return exp(x[0]) * x[1] * x[1]; }, Eigen::Vector2d(0, 1));
+  const VectorXd g2 = nabla::gradient([](const VectorXv& x) { return exp(x[0]) * x[1] * x[1]; },
+                                      Eigen::Vector2d(0, 1));
   CHECK(g2 == Eigen::Vector2d(1, 2));
 }
 
@@ -47,8 +47,8 @@ TEST_CASE("lecture 004: ∂(x²y) = (2xy, x²) and ∇(x² − xy) = (2x − y, 
     const VectorXd g = nabla::gradient([](const VectorXv& v) { return v[0] * v[0] * v[1]; },
                                        Eigen::Vector2d(x, y));
     CHECK(g == Eigen::Vector2d(2 * x * y, x * x));
-    const VectorXd h = nabla::gradient(
-        [](const VectorXv& v) { return v[0] * v[0] - v[0] * v[1]; }, Eigen::Vector2d(x, y));
+    const VectorXd h = nabla::gradient([](const VectorXv& v) { return v[0] * v[0] - v[0] * v[1]; },
+                                       Eigen::Vector2d(x, y));
     CHECK(h == Eigen::Vector2d(2 * x - y, -x));
   }
 }
@@ -59,8 +59,8 @@ TEST_CASE("lecture 004: the Jacobian of (5x₁² + 4x₂ + 1, −x₂) is [[10x�
     y << 5 * x[0] * x[0] + 4 * x[1] + 1, -x[1];
     return y;
   };
-  for (const Eigen::Vector2d& p : {Eigen::Vector2d(1, 3), Eigen::Vector2d(-2, 0.5),
-                                   Eigen::Vector2d(0, 0)}) {
+  for (const Eigen::Vector2d& p :
+       {Eigen::Vector2d(1, 3), Eigen::Vector2d(-2, 0.5), Eigen::Vector2d(0, 0)}) {
     const MatrixXd J = nabla::jacobian(f, p);
     MatrixXd closed(2, 2);
     closed << 10 * p[0], 4, 0, -1;
@@ -74,8 +74,8 @@ TEST_CASE("lecture 001: the MSE chain y = A x, l = (y₁ − 1)² + y₂², ∇�
   auto y_of = [&](const VectorXv& x) { return VectorXv(A * x); };
   auto l_of_y = [](const VectorXv& y) { return (y[0] - 1) * (y[0] - 1) + y[1] * y[1]; };
   auto l_of_x = [&](const VectorXv& x) { return l_of_y(y_of(x)); };
-  for (const Eigen::Vector2d& x : {Eigen::Vector2d(1, 1), Eigen::Vector2d(0.3, -0.7),
-                                   Eigen::Vector2d(-2, 4)}) {
+  for (const Eigen::Vector2d& x :
+       {Eigen::Vector2d(1, 1), Eigen::Vector2d(0.3, -0.7), Eigen::Vector2d(-2, 4)}) {
     const Eigen::Vector2d y = A * x;
     // The two Jacobians of the chain, each from the tape.
     const MatrixXd A_y = nabla::jacobian(y_of, x);
@@ -98,8 +98,8 @@ TEST_CASE("lecture 000: pair regression ∂Q/∂m, ∂Q/∂b and ∇Q = (2/l)X�
     for (Eigen::Index i = 0; i < xs.size(); ++i) s += square(p[0] * xs[i] + p[1] - ys[i]);
     return s / l;
   };
-  for (const Eigen::Vector2d& mb : {Eigen::Vector2d(0, 0), Eigen::Vector2d(1.8, 0.4),
-                                    Eigen::Vector2d(-1, 3)}) {
+  for (const Eigen::Vector2d& mb :
+       {Eigen::Vector2d(0, 0), Eigen::Vector2d(1.8, 0.4), Eigen::Vector2d(-1, 3)}) {
     const double m = mb[0];
     const double b = mb[1];
     double dm = 0;
@@ -156,8 +156,7 @@ TEST_CASE("callables: generic lambdas, function objects, plain functions") {
   CHECK(generic(Eigen::Vector2d(0.7, 1.9)) == doctest::Approx(0.49 * 1.9));
   const Quadratic q{Eigen::Vector2d(3.0, -2.0)};
   CHECK(nabla::gradient(q, x) == Eigen::Vector2d(3.0 * 0.7, -2.0 * 1.9));
-  CHECK(nabla::gradient(plain_function, x) ==
-        Eigen::Vector2d(std::sin(1.9), 0.7 * std::cos(1.9)));
+  CHECK(nabla::gradient(plain_function, x) == Eigen::Vector2d(std::sin(1.9), 0.7 * std::cos(1.9)));
   CHECK(nabla::gradient(&plain_function, x) == nabla::gradient(plain_function, x));
   // A mutable lambda keeps its state across calls.
   int calls = 0;
@@ -189,6 +188,16 @@ TEST_CASE("jacobian: shapes, constant rows, a function of all inputs") {
     const VectorXd gk = nabla::gradient([&](const VectorXv& v) { return f(v)[k]; }, x);
     CHECK(max_abs_diff(J.row(k), gk.transpose()) < 1e-15);
   }
+  // Recorded once, swept once per output.
+  int calls = 0;
+  const MatrixXd J2 = nabla::jacobian(
+      [&](const VectorXv& v) {
+        ++calls;
+        return f(v);
+      },
+      x);
+  CHECK(calls == 1);
+  CHECK(J2 == J);
   // An output equal to an input: a unit row.
   const MatrixXd I = nabla::jacobian([](const VectorXv& v) { return VectorXv(v); }, x);
   CHECK(I == MatrixXd::Identity(3, 3));

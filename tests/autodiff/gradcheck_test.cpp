@@ -20,7 +20,9 @@ const auto bad_square = nabla::scalar_function<1>(
 // x·y with ∂/∂y wrong by +0.5 and ∂/∂x right.
 const auto bad_product = nabla::scalar_function<2>(
     "bad_product", [](double x, double y) { return x * y; },
-    [](double x, double y) { return std::array<double, 2>{y, x + 0.5}; });
+    [](double x, double y) {
+      return std::array<double, 2>{y, x + 0.5};
+    });
 
 }  // namespace
 
@@ -31,8 +33,8 @@ TEST_CASE("correct gradients pass, with value, gradient and finite differences r
   CHECK(r.passed());
   CHECK(r.error < 1e-8);
   CHECK(r.value == doctest::Approx(std::exp(0.3) * std::sin(-1.2) + 4.0 * 0.3));
-  const Eigen::Vector3d closed(std::exp(0.3) * std::sin(-1.2) + 4.0,
-                               std::exp(0.3) * std::cos(-1.2), 2 * 2.0 * 0.3);
+  const Eigen::Vector3d closed(std::exp(0.3) * std::sin(-1.2) + 4.0, std::exp(0.3) * std::cos(-1.2),
+                               2 * 2.0 * 0.3);
   CHECK((r.gradient - closed).cwiseAbs().maxCoeff() < 1e-14);
   CHECK((r.finite_difference - closed).cwiseAbs().maxCoeff() < 1e-8);
   CHECK(r.worst_index >= 0);
@@ -86,8 +88,8 @@ TEST_CASE("generic lambdas, an explicit step, empty input, non-finite gradients"
   CHECK(empty.passed());
   // sqrt at 0: the tape says +inf, differences say NaN: reported as an infinite error, never
   // as NaN (which would compare false everywhere and could pass a `!(error > tol)` check).
-  const nabla::GradcheckResult bad =
-      nabla::gradcheck([](const VectorXv& x) { return sqrt(x[0]); }, Eigen::Matrix<double, 1, 1>(0.0));
+  const nabla::GradcheckResult bad = nabla::gradcheck([](const VectorXv& x) { return sqrt(x[0]); },
+                                                      Eigen::Matrix<double, 1, 1>(0.0));
   CHECK(bad.error == std::numeric_limits<double>::infinity());
   CHECK_FALSE(bad.passed());
 }
@@ -104,8 +106,8 @@ TEST_CASE("gradcheck records nothing on an outer active tape and nests") {
   // A gradcheck inside a loss of a gradient call.
   const VectorXd g = nabla::gradient(
       [](const VectorXv& x) {
-        const auto inner = nabla::gradcheck([](const VectorXv& z) { return z.prod(); },
-                                            nabla::values(x));
+        const auto inner =
+            nabla::gradcheck([](const VectorXv& z) { return z.prod(); }, nabla::values(x));
         CHECK(inner.passed());
         return x.prod();
       },

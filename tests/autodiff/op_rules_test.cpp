@@ -67,8 +67,7 @@ std::optional<Reference> reference(Op op, double a, double b, double c) {
     case Op::Div: return Reference{a / b, 1 / b, -a / (b * b)};
     case Op::Pow:
       return Reference{std::pow(a, b), b * std::pow(a, b - 1), std::pow(a, b) * std::log(a)};
-    case Op::Atan2:
-      return Reference{std::atan2(a, b), b / (a * a + b * b), -a / (a * a + b * b)};
+    case Op::Atan2: return Reference{std::atan2(a, b), b / (a * a + b * b), -a / (a * a + b * b)};
     case Op::Hypot: {
       const double r = std::sqrt(a * a + b * b);
       return Reference{r, a / r, b / r};

@@ -105,7 +105,8 @@ TEST_CASE("sqrt'(0) is +inf, not 0") {
 }
 
 TEST_CASE("hypot(0, 0) has partials 0 (the minimum-norm subgradient of the norm)") {
-  const auto [da, db] = tape_partials([](const Var& a, const Var& b) { return hypot(a, b); }, 0.0, 0.0);
+  const auto [da, db] =
+      tape_partials([](const Var& a, const Var& b) { return hypot(a, b); }, 0.0, 0.0);
   CHECK(da == 0.0);
   CHECK(db == 0.0);
   CHECK(tape_derivative([](const Var& a) { return hypot(a, 0.0); }, 0.0) == 0.0);

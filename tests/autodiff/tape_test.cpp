@@ -78,8 +78,8 @@ TEST_CASE("reverse sweep: adjoints, seed, repeated sweeps, intermediate outputs"
   const TapeScope scope(tape);
   const Var x = tape.variable(2.0);
   const Var y = tape.variable(-3.0);
-  const Var u = x * y;        // −6
-  const Var v = u + sin(x);   // −6 + sin 2
+  const Var u = x * y;       // −6
+  const Var v = u + sin(x);  // −6 + sin 2
   const Var w = v * v;
   tape.reverse(w);
   const double vv = -6.0 + std::sin(2.0);
@@ -338,9 +338,9 @@ TEST_CASE("functional calls nest and restore the active tape after an exception"
   CHECK(Tape::active() == &mine);
   CHECK(nabla::detail::pooled_tape_depth() == 0);
   // A tape error inside a nested call propagates as itself; state is restored too.
-  CHECK_THROWS_AS((void)nabla::gradient([&](const VectorXv& x) { return x[0] * a; },
-                                        Eigen::Vector2d(1, 2)),
-                  nabla::TapeMismatchError);
+  CHECK_THROWS_AS(
+      (void)nabla::gradient([&](const VectorXv& x) { return x[0] * a; }, Eigen::Vector2d(1, 2)),
+      nabla::TapeMismatchError);
   CHECK(Tape::active() == &mine);
   const Var b = a * a;
   mine.reverse(b);

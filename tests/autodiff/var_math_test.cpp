@@ -48,79 +48,183 @@ double softplus_ref(double x) {
 
 const std::vector<UnaryCase>& unary_cases() {
   static const std::vector<UnaryCase> cases = {
-      {"neg", [](const Var& a) { return -a; }, [](double x) { return -x; },
-       [](double) { return -1.0; }, 0.0, true, {{-2.0}, {0.0}, {3.5}}},
-      {"unary plus", [](const Var& a) { return +a; }, [](double x) { return x; },
-       [](double) { return 1.0; }, 0.0, true, {{-2.0}, {0.0}, {3.5}}},
-      {"exp", [](const Var& a) { return exp(a); }, [](double x) { return std::exp(x); },
-       [](double x) { return std::exp(x); }, 0.0, true,
+      {"neg",
+       [](const Var& a) { return -a; },
+       [](double x) { return -x; },
+       [](double) { return -1.0; },
+       0.0,
+       true,
+       {{-2.0}, {0.0}, {3.5}}},
+      {"unary plus",
+       [](const Var& a) { return +a; },
+       [](double x) { return x; },
+       [](double) { return 1.0; },
+       0.0,
+       true,
+       {{-2.0}, {0.0}, {3.5}}},
+      {"exp",
+       [](const Var& a) { return exp(a); },
+       [](double x) { return std::exp(x); },
+       [](double x) { return std::exp(x); },
+       0.0,
+       true,
        {{-30.0}, {-3.0}, {-0.5}, {0.0}, {1.2}, {5.0}, {20.0}}},
-      {"log", [](const Var& a) { return log(a); }, [](double x) { return std::log(x); },
-       [](double x) { return 1.0 / x; }, 0.0, true,
+      {"log",
+       [](const Var& a) { return log(a); },
+       [](double x) { return std::log(x); },
+       [](double x) { return 1.0 / x; },
+       0.0,
+       true,
        {{1e-6, 1e-9}, {1e-3, 1e-6}, {0.5}, {1.0}, {3.0}, {100.0}, {1e8}}},
-      {"log1p", [](const Var& a) { return log1p(a); }, [](double x) { return std::log1p(x); },
-       [](double x) { return 1.0 / (1.0 + x); }, 0.0, true,
+      {"log1p",
+       [](const Var& a) { return log1p(a); },
+       [](double x) { return std::log1p(x); },
+       [](double x) { return 1.0 / (1.0 + x); },
+       0.0,
+       true,
        {{-0.999, 1e-6}, {-0.5}, {0.0}, {1e-9}, {2.0}, {50.0}}},
-      {"expm1", [](const Var& a) { return expm1(a); }, [](double x) { return std::expm1(x); },
-       [](double x) { return std::exp(x); }, 0.0, true,
+      {"expm1",
+       [](const Var& a) { return expm1(a); },
+       [](double x) { return std::expm1(x); },
+       [](double x) { return std::exp(x); },
+       0.0,
+       true,
        {{-5.0}, {-1e-8}, {0.0}, {1.0}, {3.0}}},
-      {"sqrt", [](const Var& a) { return sqrt(a); }, [](double x) { return std::sqrt(x); },
-       [](double x) { return 1.0 / (2.0 * std::sqrt(x)); }, 0.0, true,
+      {"sqrt",
+       [](const Var& a) { return sqrt(a); },
+       [](double x) { return std::sqrt(x); },
+       [](double x) { return 1.0 / (2.0 * std::sqrt(x)); },
+       0.0,
+       true,
        {{1e-6, 1e-9}, {1e-3, 1e-6}, {0.25}, {1.0}, {4.0}, {1e4}}},
-      {"cbrt", [](const Var& a) { return cbrt(a); }, [](double x) { return std::cbrt(x); },
-       [](double x) { return std::pow(std::abs(x), -2.0 / 3.0) / 3.0; }, 0.0, true,
+      {"cbrt",
+       [](const Var& a) { return cbrt(a); },
+       [](double x) { return std::cbrt(x); },
+       [](double x) { return std::pow(std::abs(x), -2.0 / 3.0) / 3.0; },
+       0.0,
+       true,
        {{-8.0}, {-0.5}, {1e-6, 1e-9}, {0.3}, {27.0}}},
-      {"sin", [](const Var& a) { return sin(a); }, [](double x) { return std::sin(x); },
-       [](double x) { return std::cos(x); }, 0.0, true,
+      {"sin",
+       [](const Var& a) { return sin(a); },
+       [](double x) { return std::sin(x); },
+       [](double x) { return std::cos(x); },
+       0.0,
+       true,
        {{-2.0}, {0.0}, {0.7}, {3.0}, {10.0}}},
-      {"cos", [](const Var& a) { return cos(a); }, [](double x) { return std::cos(x); },
-       [](double x) { return -std::sin(x); }, 0.0, true,
+      {"cos",
+       [](const Var& a) { return cos(a); },
+       [](double x) { return std::cos(x); },
+       [](double x) { return -std::sin(x); },
+       0.0,
+       true,
        {{-2.0}, {0.0}, {0.7}, {3.0}, {10.0}}},
-      {"tan", [](const Var& a) { return tan(a); }, [](double x) { return std::tan(x); },
-       [](double x) { return 1.0 / (std::cos(x) * std::cos(x)); }, 0.0, true,
+      {"tan",
+       [](const Var& a) { return tan(a); },
+       [](double x) { return std::tan(x); },
+       [](double x) { return 1.0 / (std::cos(x) * std::cos(x)); },
+       0.0,
+       true,
        {{-1.2}, {0.0}, {0.5}, {1.5, 1e-4}}},
-      {"asin", [](const Var& a) { return asin(a); }, [](double x) { return std::asin(x); },
-       [](double x) { return 1.0 / std::sqrt((1.0 - x) * (1.0 + x)); }, 0.0, true,
+      {"asin",
+       [](const Var& a) { return asin(a); },
+       [](double x) { return std::asin(x); },
+       [](double x) { return 1.0 / std::sqrt((1.0 - x) * (1.0 + x)); },
+       0.0,
+       true,
        {{-0.999999, 1e-9}, {-0.5}, {0.0}, {0.3}, {0.999, 1e-6}}},
-      {"acos", [](const Var& a) { return acos(a); }, [](double x) { return std::acos(x); },
-       [](double x) { return -1.0 / std::sqrt((1.0 - x) * (1.0 + x)); }, 0.0, true,
+      {"acos",
+       [](const Var& a) { return acos(a); },
+       [](double x) { return std::acos(x); },
+       [](double x) { return -1.0 / std::sqrt((1.0 - x) * (1.0 + x)); },
+       0.0,
+       true,
        {{-0.999, 1e-6}, {-0.5}, {0.0}, {0.3}, {0.999999, 1e-9}}},
-      {"atan", [](const Var& a) { return atan(a); }, [](double x) { return std::atan(x); },
-       [](double x) { return 1.0 / (1.0 + x * x); }, 0.0, true,
+      {"atan",
+       [](const Var& a) { return atan(a); },
+       [](double x) { return std::atan(x); },
+       [](double x) { return 1.0 / (1.0 + x * x); },
+       0.0,
+       true,
        {{-100.0}, {-1.0}, {0.0}, {0.5}, {1e3}}},
-      {"sinh", [](const Var& a) { return sinh(a); }, [](double x) { return std::sinh(x); },
-       [](double x) { return std::cosh(x); }, 0.0, true,
+      {"sinh",
+       [](const Var& a) { return sinh(a); },
+       [](double x) { return std::sinh(x); },
+       [](double x) { return std::cosh(x); },
+       0.0,
+       true,
        {{-5.0}, {-0.1}, {0.0}, {1.0}, {10.0}}},
-      {"cosh", [](const Var& a) { return cosh(a); }, [](double x) { return std::cosh(x); },
-       [](double x) { return std::sinh(x); }, 0.0, true,
+      {"cosh",
+       [](const Var& a) { return cosh(a); },
+       [](double x) { return std::cosh(x); },
+       [](double x) { return std::sinh(x); },
+       0.0,
+       true,
        {{-5.0}, {-0.1}, {0.0}, {1.0}, {10.0}}},
-      {"tanh", [](const Var& a) { return tanh(a); }, [](double x) { return std::tanh(x); },
-       [](double x) { return 1.0 / (std::cosh(x) * std::cosh(x)); }, 0.0, true,
+      {"tanh",
+       [](const Var& a) { return tanh(a); },
+       [](double x) { return std::tanh(x); },
+       [](double x) { return 1.0 / (std::cosh(x) * std::cosh(x)); },
+       0.0,
+       true,
        {{-50.0}, {-3.0}, {0.0}, {0.4}, {2.0}, {50.0}, {800.0}}},
-      {"sigmoid", [](const Var& a) { return sigmoid(a); }, sigmoid_ref,
+      {"sigmoid",
+       [](const Var& a) { return sigmoid(a); },
+       sigmoid_ref,
        [](double x) {
          const double e = std::exp(-std::abs(x));
          return e / ((1.0 + e) * (1.0 + e));
        },
-       1e-15, true, {{-800.0}, {-30.0}, {-1.0}, {0.0}, {2.0}, {30.0}, {800.0}}},
-      {"softplus", [](const Var& a) { return softplus(a); }, softplus_ref,
-       [](double x) { return 1.0 / (1.0 + std::exp(-x)); }, 1e-15, true,
+       1e-15,
+       true,
+       {{-800.0}, {-30.0}, {-1.0}, {0.0}, {2.0}, {30.0}, {800.0}}},
+      {"softplus",
+       [](const Var& a) { return softplus(a); },
+       softplus_ref,
+       [](double x) { return 1.0 / (1.0 + std::exp(-x)); },
+       1e-15,
+       true,
        {{-800.0}, {-30.0}, {-1.0}, {0.0}, {1.0}, {30.0}, {800.0}}},
-      {"abs", [](const Var& a) { return abs(a); }, [](double x) { return std::abs(x); },
-       [](double x) { return x > 0 ? 1.0 : -1.0; }, 0.0, true,
+      {"abs",
+       [](const Var& a) { return abs(a); },
+       [](double x) { return std::abs(x); },
+       [](double x) { return x > 0 ? 1.0 : -1.0; },
+       0.0,
+       true,
        {{-3.0}, {-0.2}, {0.2}, {5.0}}},
-      {"fabs", [](const Var& a) { return fabs(a); }, [](double x) { return std::fabs(x); },
-       [](double x) { return x > 0 ? 1.0 : -1.0; }, 0.0, true, {{-3.0}, {0.2}}},
-      {"relu", [](const Var& a) { return relu(a); },
-       [](double x) { return x > 0 ? x : 0.0; }, [](double x) { return x > 0 ? 1.0 : 0.0; },
-       0.0, true, {{-2.0}, {-1e-2, 1e-4}, {0.5}, {4.0}}},
-      {"erf", [](const Var& a) { return erf(a); }, [](double x) { return std::erf(x); },
-       [](double x) { return 2.0 / std::sqrt(std::numbers::pi) * std::exp(-x * x); }, 0.0, true,
+      {"fabs",
+       [](const Var& a) { return fabs(a); },
+       [](double x) { return std::fabs(x); },
+       [](double x) { return x > 0 ? 1.0 : -1.0; },
+       0.0,
+       true,
+       {{-3.0}, {0.2}}},
+      {"relu",
+       [](const Var& a) { return relu(a); },
+       [](double x) { return x > 0 ? x : 0.0; },
+       [](double x) { return x > 0 ? 1.0 : 0.0; },
+       0.0,
+       true,
+       {{-2.0}, {-1e-2, 1e-4}, {0.5}, {4.0}}},
+      {"erf",
+       [](const Var& a) { return erf(a); },
+       [](double x) { return std::erf(x); },
+       [](double x) { return 2.0 / std::sqrt(std::numbers::pi) * std::exp(-x * x); },
+       0.0,
+       true,
        {{-3.0}, {-0.5}, {0.0}, {0.5}, {2.0}, {6.0}}},
-      {"square", [](const Var& a) { return square(a); }, [](double x) { return x * x; },
-       [](double x) { return 2.0 * x; }, 0.0, true, {{-3.0}, {0.0}, {1.5}, {1e3}}},
-      {"stop_gradient", [](const Var& a) { return stop_gradient(a); },
-       [](double x) { return x; }, [](double) { return 0.0; }, 0.0, false,
+      {"square",
+       [](const Var& a) { return square(a); },
+       [](double x) { return x * x; },
+       [](double x) { return 2.0 * x; },
+       0.0,
+       true,
+       {{-3.0}, {0.0}, {1.5}, {1e3}}},
+      {"stop_gradient",
+       [](const Var& a) { return stop_gradient(a); },
+       [](double x) { return x; },
+       [](double) { return 0.0; },
+       0.0,
+       false,
        {{-3.0}, {0.0}, {2.5}}},
   };
   return cases;
@@ -198,25 +302,44 @@ struct BinaryCase {
 
 const std::vector<BinaryCase>& binary_cases() {
   static const std::vector<BinaryCase> cases = {
-      {"+", [](const Var& a, const Var& b) { return a + b; },
-       [](const Var& a, double b) { return a + b; }, [](double a, const Var& b) { return a + b; },
-       [](double a, double b) { return a + b; }, [](double, double) { return Partials{1, 1}; },
+      {"+",
+       [](const Var& a, const Var& b) { return a + b; },
+       [](const Var& a, double b) { return a + b; },
+       [](double a, const Var& b) { return a + b; },
+       [](double a, double b) { return a + b; },
+       [](double, double) {
+         return Partials{1, 1};
+       },
        {{1.0, 2.0}, {-3.5, 0.25}, {0.0, -7.0}}},
-      {"-", [](const Var& a, const Var& b) { return a - b; },
-       [](const Var& a, double b) { return a - b; }, [](double a, const Var& b) { return a - b; },
-       [](double a, double b) { return a - b; }, [](double, double) { return Partials{1, -1}; },
+      {"-",
+       [](const Var& a, const Var& b) { return a - b; },
+       [](const Var& a, double b) { return a - b; },
+       [](double a, const Var& b) { return a - b; },
+       [](double a, double b) { return a - b; },
+       [](double, double) {
+         return Partials{1, -1};
+       },
        {{1.0, 2.0}, {-3.5, 0.25}, {0.0, -7.0}}},
-      {"*", [](const Var& a, const Var& b) { return a * b; },
-       [](const Var& a, double b) { return a * b; }, [](double a, const Var& b) { return a * b; },
+      {"*",
+       [](const Var& a, const Var& b) { return a * b; },
+       [](const Var& a, double b) { return a * b; },
+       [](double a, const Var& b) { return a * b; },
        [](double a, double b) { return a * b; },
-       [](double a, double b) { return Partials{b, a}; },
+       [](double a, double b) {
+         return Partials{b, a};
+       },
        {{1.0, 2.0}, {-3.5, 0.25}, {0.0, -7.0}, {1e3, 1e-3}}},
-      {"/", [](const Var& a, const Var& b) { return a / b; },
-       [](const Var& a, double b) { return a / b; }, [](double a, const Var& b) { return a / b; },
+      {"/",
+       [](const Var& a, const Var& b) { return a / b; },
+       [](const Var& a, double b) { return a / b; },
+       [](double a, const Var& b) { return a / b; },
        [](double a, double b) { return a / b; },
-       [](double a, double b) { return Partials{1.0 / b, -a / (b * b)}; },
+       [](double a, double b) {
+         return Partials{1.0 / b, -a / (b * b)};
+       },
        {{1.0, 2.0}, {-3.5, 0.25}, {0.0, -7.0}, {2.0, -1e-2}}},
-      {"pow", [](const Var& a, const Var& b) { return pow(a, b); },
+      {"pow",
+       [](const Var& a, const Var& b) { return pow(a, b); },
        [](const Var& a, double b) { return pow(a, b); },
        [](double a, const Var& b) { return pow(a, b); },
        [](double a, double b) { return std::pow(a, b); },
@@ -224,7 +347,8 @@ const std::vector<BinaryCase>& binary_cases() {
          return Partials{b * std::pow(a, b - 1.0), std::pow(a, b) * std::log(a)};
        },
        {{2.0, 3.0}, {0.5, -1.5}, {3.0, 0.5}, {1e-2, 2.5}, {1.0, 7.0}, {5.0, 0.0}}},
-      {"atan2", [](const Var& a, const Var& b) { return atan2(a, b); },
+      {"atan2",
+       [](const Var& a, const Var& b) { return atan2(a, b); },
        [](const Var& a, double b) { return atan2(a, b); },
        [](double a, const Var& b) { return atan2(a, b); },
        [](double a, double b) { return std::atan2(a, b); },
@@ -232,7 +356,8 @@ const std::vector<BinaryCase>& binary_cases() {
          return Partials{b / (a * a + b * b), -a / (a * a + b * b)};
        },
        {{1.0, 2.0}, {-1.0, 0.5}, {0.3, -2.0}, {-2.0, -1e-2}, {0.0, 1.0}}},
-      {"hypot", [](const Var& a, const Var& b) { return hypot(a, b); },
+      {"hypot",
+       [](const Var& a, const Var& b) { return hypot(a, b); },
        [](const Var& a, double b) { return hypot(a, b); },
        [](double a, const Var& b) { return hypot(a, b); },
        [](double a, double b) { return std::hypot(a, b); },
@@ -241,17 +366,23 @@ const std::vector<BinaryCase>& binary_cases() {
          return Partials{a / r, b / r};
        },
        {{3.0, 4.0}, {-1.0, 2.0}, {1e-3, -2.0}, {-5.0, 0.5}}},
-      {"max", [](const Var& a, const Var& b) { return max(a, b); },
+      {"max",
+       [](const Var& a, const Var& b) { return max(a, b); },
        [](const Var& a, double b) { return max(a, b); },
        [](double a, const Var& b) { return max(a, b); },
        [](double a, double b) { return a > b ? a : b; },
-       [](double a, double b) { return a > b ? Partials{1, 0} : Partials{0, 1}; },
+       [](double a, double b) {
+         return a > b ? Partials{1, 0} : Partials{0, 1};
+       },
        {{1.0, 2.0}, {3.0, -1.0}, {-0.5, -0.7}}},
-      {"min", [](const Var& a, const Var& b) { return min(a, b); },
+      {"min",
+       [](const Var& a, const Var& b) { return min(a, b); },
        [](const Var& a, double b) { return min(a, b); },
        [](double a, const Var& b) { return min(a, b); },
        [](double a, double b) { return a < b ? a : b; },
-       [](double a, double b) { return a < b ? Partials{1, 0} : Partials{0, 1}; },
+       [](double a, double b) {
+         return a < b ? Partials{1, 0} : Partials{0, 1};
+       },
        {{1.0, 2.0}, {3.0, -1.0}, {-0.5, -0.7}}},
   };
   return cases;
@@ -281,8 +412,10 @@ TEST_CASE("binary operations: Var∘Var, Var∘double, double∘Var") {
       const auto [da, db] = tape_partials(c.vv, a, b);
       CHECK(near(da, closed.a, 1e-13, 1e-300));
       CHECK(near(db, closed.b, 1e-13, 1e-300));
-      const double fd_a = central_difference([&](double t) { return c.reference(t, b); }, a, step(a));
-      const double fd_b = central_difference([&](double t) { return c.reference(a, t); }, b, step(b));
+      const double fd_a =
+          central_difference([&](double t) { return c.reference(t, b); }, a, step(a));
+      const double fd_b =
+          central_difference([&](double t) { return c.reference(a, t); }, b, step(b));
       CHECK(near(da, fd_a, 1e-7, 1e-10));
       CHECK(near(db, fd_b, 1e-7, 1e-10));
       // Var∘double: the constant gets no record of its own.
@@ -328,7 +461,8 @@ TEST_CASE("pow at a zero base") {
   // √x at 0 through pow: +inf like sqrt.
   CHECK(tape_derivative([](const Var& x) { return pow(x, 0.5); }, 0.0) == inf);
   // d/db 0^b = 0 for b > 0 (the limit of 0^b·log 0); d/da a^b at a = 0, b = 2 is 0.
-  const auto [da, db] = tape_partials([](const Var& x, const Var& y) { return pow(x, y); }, 0.0, 2.0);
+  const auto [da, db] =
+      tape_partials([](const Var& x, const Var& y) { return pow(x, y); }, 0.0, 2.0);
   CHECK(da == 0.0);
   CHECK(db == 0.0);
   CHECK(tape_derivative([](const Var& y) { return pow(0.0, y); }, 2.0) == 0.0);
@@ -346,21 +480,70 @@ TEST_CASE("compound assignment") {
     Partials closed;
   };
   const std::vector<Case> vv = {
-      {"+=", [](const Var& x, const Var& y) { Var r = x; r += y; return r; }, {1.0, 1.0}},
-      {"-=", [](const Var& x, const Var& y) { Var r = x; r -= y; return r; }, {1.0, -1.0}},
-      {"*=", [](const Var& x, const Var& y) { Var r = x; r *= y; return r; }, {b, a}},
-      {"/=", [](const Var& x, const Var& y) { Var r = x; r /= y; return r; },
+      {"+=",
+       [](const Var& x, const Var& y) {
+         Var r = x;
+         r += y;
+         return r;
+       },
+       {1.0, 1.0}},
+      {"-=",
+       [](const Var& x, const Var& y) {
+         Var r = x;
+         r -= y;
+         return r;
+       },
+       {1.0, -1.0}},
+      {"*=",
+       [](const Var& x, const Var& y) {
+         Var r = x;
+         r *= y;
+         return r;
+       },
+       {b, a}},
+      {"/=",
+       [](const Var& x, const Var& y) {
+         Var r = x;
+         r /= y;
+         return r;
+       },
        {1.0 / b, -a / (b * b)}},
-      {"+= double", [](const Var& x, const Var&) { Var r = x; r += 2.0; return r; }, {1.0, 0.0}},
-      {"-= double", [](const Var& x, const Var&) { Var r = x; r -= 2.0; return r; }, {1.0, 0.0}},
-      {"*= double", [](const Var& x, const Var&) { Var r = x; r *= 2.0; return r; }, {2.0, 0.0}},
-      {"/= double", [](const Var& x, const Var&) { Var r = x; r /= 4.0; return r; }, {0.25, 0.0}},
+      {"+= double",
+       [](const Var& x, const Var&) {
+         Var r = x;
+         r += 2.0;
+         return r;
+       },
+       {1.0, 0.0}},
+      {"-= double",
+       [](const Var& x, const Var&) {
+         Var r = x;
+         r -= 2.0;
+         return r;
+       },
+       {1.0, 0.0}},
+      {"*= double",
+       [](const Var& x, const Var&) {
+         Var r = x;
+         r *= 2.0;
+         return r;
+       },
+       {2.0, 0.0}},
+      {"/= double",
+       [](const Var& x, const Var&) {
+         Var r = x;
+         r /= 4.0;
+         return r;
+       },
+       {0.25, 0.0}},
       // Accumulating into a constant start, as a loss loop does.
-      {"sum loop", [](const Var& x, const Var& y) {
+      {"sum loop",
+       [](const Var& x, const Var& y) {
          Var s = 0.0;
          for (int k = 0; k < 3; ++k) s += x * y;
          return s;
-       }, {3.0 * b, 3.0 * a}},
+       },
+       {3.0 * b, 3.0 * a}},
   };
   for (const Case& c : vv) {
     INFO(std::string(c.name));
