@@ -433,6 +433,10 @@ class Loop {
             st_.permutation.data() + st_.cursor,
             static_cast<std::size_t>(std::min(k, l - st_.cursor)));
         eta = schedule_.rate(st_.iteration + 1, lr_);
+        if (const std::int64_t next = st_.cursor + static_cast<std::int64_t>(batch.size());
+            next < l)
+          obj_.prefetch(std::span<const std::int64_t>(
+              st_.permutation.data() + next, static_cast<std::size_t>(std::min(k, l - next))));
         const Eigen::VectorXd* at = &x;
         if constexpr (detail::HasLookahead<Rule>) {
           if (rule_.lookahead(st_.step, x, at_)) at = &at_;

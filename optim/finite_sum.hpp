@@ -57,8 +57,12 @@ class FiniteSum final : public Objective {
     const Eigen::Index d = w.size();
     if (wv_.size() != d) wv_.resize(d);
     tape_.variables(w.data(), static_cast<std::size_t>(d), wv_.data());
+    if (batch.size() > 1) prefetch_row(batch[1]);
     Var total = term(batch[0]);
-    for (std::size_t k = 1; k < batch.size(); ++k) total = total + term(batch[k]);
+    for (std::size_t k = 1; k < batch.size(); ++k) {
+      if (k + 1 < batch.size()) prefetch_row(batch[k + 1]);
+      total = total + term(batch[k]);
+    }
     if (batch.size() > 1) total = total * (1.0 / static_cast<double>(batch.size()));
     g.resize(d);
     if (total.is_constant()) {
@@ -68,6 +72,10 @@ class FiniteSum final : public Objective {
     tape_.reverse(total);
     for (Eigen::Index j = 0; j < d; ++j) g[j] = tape_.adjoint_at(wv_[j].index());
     return total.value();
+  }
+
+  void prefetch(std::span<const std::int64_t> batch) override {
+    for (const std::int64_t i : batch) prefetch_row(i);
   }
 
   double value_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
@@ -102,6 +110,11 @@ class FiniteSum final : public Objective {
 
  private:
   static constexpr std::size_t chunk = 256;
+  void prefetch_row(std::int64_t i) const {
+    const char* p = reinterpret_cast<const char*>(X_.data() + i * X_.cols());
+    const std::size_t bytes = static_cast<std::size_t>(X_.cols()) * sizeof(double);
+    for (std::size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off);
+  }
   Var term(std::int64_t i) {
     const SampleView x(X_.data() + i * X_.cols(), X_.cols());
     return loss_(std::as_const(wv_), x, y_[i]);

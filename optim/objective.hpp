@@ -22,6 +22,9 @@ class Objective {
   // (1/|B|) Σ_{i∈B} qᵢ(w) and its gradient. Only for finite sums.
   virtual double batch_value_gradient(const Eigen::VectorXd& w, std::span<const std::int64_t> batch,
                                       Eigen::VectorXd& g) = 0;
+  // A hint that `batch` comes next: a finite sum over data in memory starts loading those
+  // samples so that a shuffled pass does not wait for memory at every sample.
+  virtual void prefetch(std::span<const std::int64_t> /*batch*/) {}
 };
 
 }  // namespace nabla::optim
