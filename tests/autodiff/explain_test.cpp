@@ -8,9 +8,11 @@
 #include <autodiff/autodiff.hpp>
 #include <autodiff/explain.hpp>
 #include <map>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 using nabla::Var;
 using nabla::VectorXv;
@@ -129,4 +131,31 @@ TEST_CASE("explain of a constant output") {
   const std::string text =
       nabla::explain([](const VectorXv&) { return Var(2.0); }, Eigen::Vector2d(1, 1));
   CHECK(text.find("constant (2)") != std::string::npos);
+}
+
+TEST_CASE("explain and checked_reverse run extension records through their own reverse") {
+  // A one-output extension: own value 2·a (its Jacobian applied by the extension itself).
+  class Twice final : public nabla::Extension {
+   public:
+    explicit Twice(std::uint32_t in) : in_(in) {}
+    std::string_view name() const noexcept override { return "twice"; }
+    void reverse(double own, nabla::Tape& tape) override { tape.add_adjoint_at(in_, 2.0 * own); }
+    void add_output_adjoint(std::uint32_t, double) override {}
+    double forward(const nabla::Tape& tape) override { return 2.0 * tape.value_at(in_); }
+    double output_value(std::uint32_t) const override { return 0.0; }
+
+   private:
+    std::uint32_t in_;
+  };
+  auto f = [](const VectorXv& x) {
+    nabla::Tape& tape = *nabla::Tape::active();
+    const Var t = tape.push_extension(std::make_unique<Twice>(x[0].index()), 2.0 * x[0].value());
+    return t * x[1];
+  };
+  const std::string text = nabla::explain(f, Eigen::Vector2d(3, 5));
+  CAPTURE(text);
+  CHECK(text.find("'twice'") != std::string::npos);
+  const Parsed p = parse(text);
+  CHECK(p.gradient.at(0) == 10.0);
+  CHECK(p.gradient.at(1) == 6.0);
 }
