@@ -1,6 +1,9 @@
 #include "mat_arithmetic.hpp"
 
+#include <tuple>
 #include <utility>
+
+#include "op_rules.hpp"
 
 #include "error.hpp"
 
@@ -25,6 +28,23 @@ class MatmulNode final : public MatNode {
     if (b_.active()) b_.add_adjoint(a_.value().transpose() * adjoint_);
   }
 
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_.setZero(value_.rows(), value_.cols());
+    if (a_.active()) tangent_.noalias() += a_.tangent() * b_.value();
+    if (b_.active()) tangent_.noalias() += a_.value() * b_.tangent();
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    const Eigen::MatrixXd& v = dual_adjoint_v_;
+    const Eigen::MatrixXd& t = dual_adjoint_t_;
+    if (a_.active())
+      a_.add_dual_adjoint(v * b_.value().transpose(),
+                          t * b_.value().transpose() + v * b_.tangent().transpose());
+    if (b_.active())
+      b_.add_dual_adjoint(a_.value().transpose() * v,
+                          a_.value().transpose() * t + a_.tangent().transpose() * v);
+  }
+
  private:
   MatOperand a_;
   MatOperand b_;
@@ -39,6 +59,14 @@ class TransposeNode final : public MatNode {
     value_ = a_.value().transpose();
   }
   void backward(Tape& /*tape*/) override { a_.add_adjoint(adjoint_.transpose()); }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_ = a_.tangent().transpose();
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    a_.add_dual_adjoint(dual_adjoint_v_.transpose(), dual_adjoint_t_.transpose());
+  }
 
  private:
   MatOperand a_;
@@ -58,6 +86,14 @@ constexpr std::string_view arith_name(Arith k) {
 
 // Adds d (of the output's shape) to an operand of shape rows×cols that was broadcast: sums d
 // over the broadcast dimensions.
+template <class D>
+Eigen::MatrixXd reduced(const D& d, Eigen::Index r, Eigen::Index c) {
+  if (r == d.rows() && c == d.cols()) return d;
+  if (r == 1 && c == 1) return Eigen::MatrixXd::Constant(1, 1, d.sum());
+  if (r == 1) return d.colwise().sum();
+  return d.rowwise().sum();
+}
+
 template <class D>
 void add_reduced(const MatOperand& op, const D& d) {
   if (!op.active()) return;
@@ -118,6 +154,53 @@ class ArithNode final : public MatNode {
   }
 
  private:
+  template <class F>
+  void each_partial(F f) const {
+    // f(k, da, db) with the Dual partials of entry k (value and tangent of both operands).
+    const Eigen::MatrixXd a = expand(a_.value()), b = expand(b_.value());
+    const Eigen::MatrixXd ta = expand(a_.tangent()), tb = expand(b_.tangent());
+    for (Eigen::Index k = 0; k < value_.size(); ++k) {
+      Dual da, db;
+      const Dual x(a(k), ta(k)), y(b(k), tb(k)), r(value_(k), tangent_(k));
+      switch (kind_) {
+        case Arith::Add: Rule<Op::Add>::partials<Dual>(x, y, 0.0, r, da, db); break;
+        case Arith::Sub: Rule<Op::Sub>::partials<Dual>(x, y, 0.0, r, da, db); break;
+        case Arith::Mul: Rule<Op::Mul>::partials<Dual>(x, y, 0.0, r, da, db); break;
+        case Arith::Div: Rule<Op::Div>::partials<Dual>(x, y, 0.0, r, da, db); break;
+      }
+      f(k, da, db, ta(k), tb(k));
+    }
+  }
+  [[nodiscard]] Eigen::MatrixXd expand(const Eigen::MatrixXd& m) const {
+    if (m.rows() == rows_ && m.cols() == cols_) return m;
+    return m.replicate(rows_ / m.rows(), cols_ / m.cols());
+  }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_.setZero(rows_, cols_);
+    each_partial([&](Eigen::Index k, const Dual& da, const Dual& db, double ta, double tb) {
+      tangent_(k) = da.v * ta + db.v * tb;
+    });
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    Eigen::MatrixXd av(rows_, cols_), at(rows_, cols_), bv(rows_, cols_), bt(rows_, cols_);
+    const Eigen::MatrixXd& v = dual_adjoint_v_;
+    const Eigen::MatrixXd& t = dual_adjoint_t_;
+    each_partial([&](Eigen::Index k, const Dual& da, const Dual& db, double, double) {
+      av(k) = v(k) * da.v;
+      at(k) = t(k) * da.v + v(k) * da.t;
+      bv(k) = v(k) * db.v;
+      bt(k) = t(k) * db.v + v(k) * db.t;
+    });
+    for (const auto& [op, gv, gt] : {std::tie(a_, av, at), std::tie(b_, bv, bt)}) {
+      if (!op.active()) continue;
+      const Eigen::Index r = op.value().rows(), c = op.value().cols();
+      op.add_dual_adjoint(reduced(gv, r, c), reduced(gt, r, c));
+    }
+  }
+
+ private:
   [[nodiscard]] bool same(const MatOperand& op) const noexcept {
     return op.value().rows() == rows_ && op.value().cols() == cols_;
   }
@@ -152,6 +235,14 @@ class AffineNode final : public MatNode {
       a_.add_adjoint(adjoint_);
     else
       a_.add_adjoint(alpha_ * adjoint_);
+  }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_ = alpha_ * a_.tangent();
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    a_.add_dual_adjoint(alpha_ * dual_adjoint_v_, alpha_ * dual_adjoint_t_);
   }
 
  private:

@@ -56,6 +56,43 @@ class UnaryNode final : public MatNode {
   void remember_branches() override {
     if constexpr (has_kink(op)) branches_ = sides();
   }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    const Eigen::MatrixXd ta = a_.tangent();
+    tangent_.resize(value_.rows(), value_.cols());
+    for (Eigen::Index k = 0; k < value_.size(); ++k) {
+      if (ta(k) == 0.0) {
+        tangent_(k) = 0.0;
+        continue;
+      }
+      double da = 0.0;
+      double db = 0.0;
+      Rule<op>::template partials<double>(a_.value()(k), 0.0, c_, value_(k), da, db);
+      tangent_(k) = da * ta(k);
+    }
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    if (!a_.active()) return;
+    const Eigen::MatrixXd ta = a_.tangent();
+    Eigen::MatrixXd gv(value_.rows(), value_.cols()), gt(value_.rows(), value_.cols());
+    for (Eigen::Index k = 0; k < value_.size(); ++k) {
+      const double v = dual_adjoint_v_(k);
+      const double t = dual_adjoint_t_(k);
+      if (v == 0.0 && t == 0.0) {
+        gv(k) = gt(k) = 0.0;
+        continue;
+      }
+      Dual da, db;
+      Rule<op>::template partials<Dual>(Dual(a_.value()(k), ta(k)), Dual(), c_,
+                                         Dual(value_(k), tangent_(k)), da, db);
+      gv(k) = v * da.v;
+      gt(k) = t * da.v + v * da.t;
+    }
+    a_.add_dual_adjoint(gv, gt);
+  }
+
+ public:
   [[nodiscard]] std::size_t changed_branches() const override {
     if constexpr (!has_kink(op)) return 0;
     const std::vector<std::int8_t> now = sides();

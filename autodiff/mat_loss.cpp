@@ -32,6 +32,23 @@ class MseNode final : public ScalarNode {
     if (y_.active()) y_.add_adjoint(-s * (p_.value() - y_.value()));
   }
 
+ protected:
+  double forward_tangent() override {
+    const auto n = static_cast<double>(p_.value().size());
+    return 2.0 / n * (p_.value() - y_.value()).cwiseProduct(p_.tangent() - y_.tangent()).sum();
+  }
+  void backward_dual(Dual w) override {
+    const auto n = static_cast<double>(p_.value().size());
+    const Eigen::MatrixXd r = p_.value() - y_.value();
+    const Eigen::MatrixXd rt = p_.tangent() - y_.tangent();
+    const double sv = 2.0 * w.v / n;
+    const double st = 2.0 * w.t / n;
+    if (p_.active()) p_.add_dual_adjoint(sv * r, st * r + sv * rt);
+    if (y_.active()) y_.add_dual_adjoint(-sv * r, -(st * r + sv * rt));
+  }
+
+ private:
+
  private:
   MatOperand p_;
   MatOperand y_;
@@ -86,6 +103,30 @@ class CrossEntropyNode final : public ScalarNode {
     for (Eigen::Index i = 0; i < z.rows(); ++i) g(i, labels_[static_cast<std::size_t>(i)]) -= s;
     z_.add_adjoint(g);
   }
+
+ protected:
+  // (softmax(Z) − onehot(labels)) / m, the gradient of the mean loss.
+  [[nodiscard]] Eigen::MatrixXd gradient() const {
+    const Eigen::MatrixXd& z = z_.value();
+    const double s = 1.0 / static_cast<double>(z.rows());
+    Eigen::MatrixXd g = ((z.colwise() - lse_).array().exp() * s).matrix();
+    for (Eigen::Index i = 0; i < z.rows(); ++i) g(i, labels_[static_cast<std::size_t>(i)]) -= s;
+    return g;
+  }
+  double forward_tangent() override { return gradient().cwiseProduct(z_.tangent()).sum(); }
+  void backward_dual(Dual w) override {
+    if (!z_.active()) return;
+    const Eigen::MatrixXd& z = z_.value();
+    const Eigen::MatrixXd g = gradient();
+    const Eigen::MatrixXd sm = (z.colwise() - lse_).array().exp().matrix();
+    const Eigen::MatrixXd zt = z_.tangent();
+    // d/dt softmax = S ⊙ (Ż − rowsum(S ⊙ Ż))
+    const Eigen::VectorXd inner = sm.cwiseProduct(zt).rowwise().sum();
+    const Eigen::MatrixXd dsm = sm.cwiseProduct(zt.colwise() - inner);
+    z_.add_dual_adjoint(w.v * g, w.t * g + (w.v / static_cast<double>(z.rows())) * dsm);
+  }
+
+ private:
 
  private:
   MatOperand z_;

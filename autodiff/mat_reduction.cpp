@@ -69,6 +69,46 @@ class ReduceNode final : public ScalarNode {
     }
   }
 
+ protected:
+  double forward_tangent() override {
+    const Eigen::MatrixXd ta = a_.tangent();
+    const Eigen::MatrixXd& a = a_.value();
+    switch (kind_) {
+      case Reduce::Sum: return ta.sum();
+      case Reduce::Mean: return a.size() == 0 ? 0.0 : ta.mean();
+      case Reduce::SquaredNorm: return 2.0 * a.cwiseProduct(ta).sum();
+      case Reduce::Trace: return ta.trace();
+      default: unsupported("forward mode and second derivatives");
+    }
+  }
+  void backward_dual(Dual w) override {
+    if (!a_.active()) return;
+    const Eigen::MatrixXd& a = a_.value();
+    const Eigen::Index r = a.rows();
+    const Eigen::Index c = a.cols();
+    const auto n = static_cast<double>(a.size());
+    switch (kind_) {
+      case Reduce::Sum:
+        a_.add_dual_adjoint(Eigen::MatrixXd::Constant(r, c, w.v), Eigen::MatrixXd::Constant(r, c, w.t));
+        break;
+      case Reduce::Mean:
+        a_.add_dual_adjoint(Eigen::MatrixXd::Constant(r, c, w.v / n),
+                            Eigen::MatrixXd::Constant(r, c, w.t / n));
+        break;
+      case Reduce::SquaredNorm:
+        a_.add_dual_adjoint((2.0 * w.v) * a, (2.0 * w.t) * a + (2.0 * w.v) * a_.tangent());
+        break;
+      case Reduce::Trace: {
+        const Eigen::MatrixXd id = Eigen::MatrixXd::Identity(r, c);
+        a_.add_dual_adjoint(w.v * id, w.t * id);
+        break;
+      }
+      default: unsupported("second derivatives");
+    }
+  }
+
+ private:
+
  private:
   Reduce kind_;
   MatOperand a_;
@@ -85,6 +125,18 @@ class DotNode final : public ScalarNode {
     if (a_.active()) a_.add_adjoint(w * b_.value());
     if (b_.active()) b_.add_adjoint(w * a_.value());
   }
+
+ protected:
+  double forward_tangent() override {
+    return a_.tangent().cwiseProduct(b_.value()).sum() +
+           a_.value().cwiseProduct(b_.tangent()).sum();
+  }
+  void backward_dual(Dual w) override {
+    if (a_.active()) a_.add_dual_adjoint(w.v * b_.value(), w.t * b_.value() + w.v * b_.tangent());
+    if (b_.active()) b_.add_dual_adjoint(w.v * a_.value(), w.t * a_.value() + w.v * a_.tangent());
+  }
+
+ private:
 
  private:
   MatOperand a_;

@@ -26,6 +26,14 @@ class BlockNode final : public MatNode {
     if (a_.active()) a_.node->zeroed_adjoint().block(i_, j_, r_, c_) += adjoint_;
   }
 
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_ = a_.tangent().block(i_, j_, r_, c_);
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    if (a_.active()) a_.node->add_dual_adjoint_block(i_, j_, dual_adjoint_v_, dual_adjoint_t_);
+  }
+
  private:
   MatOperand a_;
   Eigen::Index i_, j_, r_, c_;
@@ -42,6 +50,16 @@ class ReshapeNode final : public MatNode {
   void backward(Tape& /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     a_.add_adjoint(adjoint_.reshaped(a.rows(), a.cols()));
+  }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_ = a_.tangent().reshaped(r_, c_);
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    const Eigen::MatrixXd& a = a_.value();
+    a_.add_dual_adjoint(dual_adjoint_v_.reshaped(a.rows(), a.cols()),
+                        dual_adjoint_t_.reshaped(a.rows(), a.cols()));
   }
 
  private:
@@ -87,6 +105,33 @@ class ConcatNode final : public MatNode {
         p.add_adjoint(adjoint_.middleCols(at, v.cols()));
       else
         p.add_adjoint(adjoint_.middleRows(at, v.rows()));
+      at += horizontal_ ? v.cols() : v.rows();
+    }
+  }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_.resize(value_.rows(), value_.cols());
+    Eigen::Index at = 0;
+    for (const MatOperand& p : parts_) {
+      const Eigen::MatrixXd t = p.tangent();
+      if (horizontal_)
+        tangent_.middleCols(at, t.cols()) = t;
+      else
+        tangent_.middleRows(at, t.rows()) = t;
+      at += horizontal_ ? t.cols() : t.rows();
+    }
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    Eigen::Index at = 0;
+    for (const MatOperand& p : parts_) {
+      const Eigen::MatrixXd& v = p.value();
+      if (horizontal_)
+        p.add_dual_adjoint(dual_adjoint_v_.middleCols(at, v.cols()),
+                           dual_adjoint_t_.middleCols(at, v.cols()));
+      else
+        p.add_dual_adjoint(dual_adjoint_v_.middleRows(at, v.rows()),
+                           dual_adjoint_t_.middleRows(at, v.rows()));
       at += horizontal_ ? v.cols() : v.rows();
     }
   }

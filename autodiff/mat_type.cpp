@@ -33,6 +33,20 @@ class FromVarsNode final : public detail::MatNode {
       entries_[k].add_adjoint(tape, adjoint_(static_cast<Eigen::Index>(k)));
   }
 
+ protected:
+  void forward_tangent(const detail::ScalarTangents& st) override {
+    tangent_.resize(value_.rows(), value_.cols());
+    for (std::size_t k = 0; k < entries_.size(); ++k)
+      tangent_(static_cast<Eigen::Index>(k)) = entries_[k].active ? st(entries_[k].index) : 0.0;
+  }
+  void backward_dual(Dual* adjoints) override {
+    for (std::size_t k = 0; k < entries_.size(); ++k) {
+      if (!entries_[k].active) continue;
+      const auto e = static_cast<Eigen::Index>(k);
+      adjoints[entries_[k].index] += Dual(dual_adjoint_v_(e), dual_adjoint_t_(e));
+    }
+  }
+
  private:
   std::vector<detail::VarOperand> entries_;
 };

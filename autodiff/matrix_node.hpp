@@ -8,10 +8,12 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <utility>
 
+#include "dual.hpp"
 #include "extension.hpp"
 #include "tape.hpp"
 #include "var.hpp"
@@ -23,6 +25,9 @@ using ConstMatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
 }  // namespace nabla
 
 namespace nabla::detail {
+
+// The tangent of scalar record i in a forward-mode or second-order sweep.
+using ScalarTangents = std::function<double(std::uint32_t)>;
 
 // Big matrices of finished records are kept per thread and handed to new records of the same
 // size (bounded; see matrix_pool.cpp): a fresh multi-megabyte buffer costs page faults on
@@ -105,6 +110,56 @@ class MatNode : public Extension {
     return value_(static_cast<Eigen::Index>(output));
   }
 
+  // Forward mode and second order (the optional Extension hooks). A matrix record keeps the
+  // tangent of its value (tangent_) and, in the second-order reverse sweep, the two parts of
+  // its dual adjoint (value part, tangent part), consumed and reset like the adjoint.
+  double tangent(const Tape& /*tape*/, const double* tangents) final {
+    forward_tangent([tangents](std::uint32_t i) { return tangents[i]; });
+    return 0.0;
+  }
+  [[nodiscard]] double output_tangent(std::uint32_t output) const final {
+    return tangent_(static_cast<Eigen::Index>(output));
+  }
+  Dual forward_dual(const Dual* values) final {
+    forward_tangent([values](std::uint32_t i) { return values[i].t; });
+    return Dual(0.0, 0.0);
+  }
+  [[nodiscard]] Dual output_dual(std::uint32_t output) const final {
+    const auto k = static_cast<Eigen::Index>(output);
+    return Dual(value_(k), tangent_(k));
+  }
+  void reverse_dual(Dual /*own_adjoint*/, const Dual* /*values*/, Dual* adjoints) final {
+    if (!has_dual_adjoint_) return;
+    backward_dual(adjoints);
+    has_dual_adjoint_ = false;
+  }
+  void add_output_adjoint_dual(std::uint32_t output, Dual adjoint) final {
+    if (adjoint.v == 0.0 && adjoint.t == 0.0) return;
+    zero_dual_adjoint();
+    dual_adjoint_v_(static_cast<Eigen::Index>(output)) += adjoint.v;
+    dual_adjoint_t_(static_cast<Eigen::Index>(output)) += adjoint.t;
+  }
+  [[nodiscard]] const Eigen::MatrixXd& tangent_matrix() const noexcept { return tangent_; }
+  // Adds (v, t) to the dual adjoint.
+  template <class V, class T>
+  void add_dual_adjoint(const V& v, const T& t) {
+    zero_dual_adjoint();
+    dual_adjoint_v_ += v;
+    dual_adjoint_t_ += t;
+  }
+  template <class V, class T>
+  void add_dual_adjoint_block(Eigen::Index i, Eigen::Index j, const V& v, const T& t) {
+    zero_dual_adjoint();
+    dual_adjoint_v_.block(i, j, v.rows(), v.cols()) += v;
+    dual_adjoint_t_.block(i, j, t.rows(), t.cols()) += t;
+  }
+  void zero_dual_adjoint() {
+    if (has_dual_adjoint_) return;
+    dual_adjoint_v_.setZero(value_.rows(), value_.cols());
+    dual_adjoint_t_.setZero(value_.rows(), value_.cols());
+    has_dual_adjoint_ = true;
+  }
+
   // Recomputes value_ from the inputs' current values (tape may be null when no input is a
   // scalar record).
   virtual void evaluate(const Tape* tape) = 0;
@@ -119,6 +174,17 @@ class MatNode : public Extension {
   Eigen::MatrixXd take_value() noexcept { return std::move(value_); }
 
  protected:
+  // tangent_ from the inputs' tangents (matrix inputs: their tangent_; scalar inputs: st).
+  virtual void forward_tangent(const ScalarTangents& /*st*/) {
+    unsupported("forward mode and second derivatives");
+  }
+  // The dual adjoint (dual_adjoint_v_, dual_adjoint_t_) is complete: push it to the inputs.
+  virtual void backward_dual(Dual* /*adjoints*/) { unsupported("second derivatives"); }
+  Eigen::MatrixXd tangent_;
+  Eigen::MatrixXd dual_adjoint_v_;
+  Eigen::MatrixXd dual_adjoint_t_;
+  bool has_dual_adjoint_ = false;
+
   // Gives value_ its shape before an evaluation writes it (reusing storage when it can).
   void shape(Eigen::Index rows, Eigen::Index cols) { pooled_resize(value_, rows, cols); }
 
@@ -142,6 +208,25 @@ class ScalarNode : public Extension {
   [[nodiscard]] double output_value(std::uint32_t /*output*/) const final { return value_; }
   [[nodiscard]] double value() const noexcept { return value_; }
 
+  double tangent(const Tape& /*tape*/, const double* /*tangents*/) final {
+    return tangent_ = forward_tangent();
+  }
+  [[nodiscard]] double output_tangent(std::uint32_t /*output*/) const final { return tangent_; }
+  Dual forward_dual(const Dual* /*values*/) final {
+    tangent_ = forward_tangent();
+    return Dual(value_, tangent_);
+  }
+  [[nodiscard]] Dual output_dual(std::uint32_t /*output*/) const final {
+    return Dual(value_, tangent_);
+  }
+  void reverse_dual(Dual own_adjoint, const Dual* /*values*/, Dual* /*adjoints*/) final {
+    if (own_adjoint.v == 0.0 && own_adjoint.t == 0.0) return;
+    backward_dual(own_adjoint);
+  }
+  void add_output_adjoint_dual(std::uint32_t /*output*/, Dual /*adjoint*/) final {
+    unsupported("element outputs (it is a scalar)");
+  }
+
   virtual double evaluate(const Tape* tape) = 0;
   virtual void backward(double adjoint, Tape& tape) = 0;
 
@@ -151,7 +236,12 @@ class ScalarNode : public Extension {
   void set_value(double v) noexcept { value_ = v; }
 
  protected:
+  // The tangent of the value from the matrix inputs' tangents.
+  virtual double forward_tangent() { unsupported("forward mode and second derivatives"); }
+  // Pushes the dual adjoint w of the value to the matrix inputs' dual adjoints.
+  virtual void backward_dual(Dual /*w*/) { unsupported("second derivatives"); }
   double value_ = 0.0;
+  double tangent_ = 0.0;
 };
 
 // An input of a matrix operation: another matrix record, or a constant matrix shared by
@@ -167,6 +257,15 @@ struct MatOperand {
   template <class E>
   void add_adjoint(const E& e) const {
     if (node != nullptr) node->add_adjoint(e);
+  }
+  // The tangent of the value (zero for a constant).
+  [[nodiscard]] Eigen::MatrixXd tangent() const {
+    if (node != nullptr) return node->tangent_matrix();
+    return Eigen::MatrixXd::Zero(constant->rows(), constant->cols());
+  }
+  template <class V, class T>
+  void add_dual_adjoint(const V& v, const T& t) const {
+    if (node != nullptr) node->add_dual_adjoint(v, t);
   }
   template <class F>
   void add_adjoint_each(F f) const {
@@ -224,6 +323,15 @@ class LeafNode final : public MatNode {
       Eigen::Map<Eigen::VectorXd>(out, n).setZero();
   }
   void forget_gradient() noexcept { has_gradient_ = false; }
+  // The direction of this variable in a forward-mode sweep (zero unless set).
+  void set_tangent(const Eigen::MatrixXd& t) { tangent_ = t; }
+
+ protected:
+  void forward_tangent(const ScalarTangents& /*st*/) override {
+    if (tangent_.rows() != value_.rows() || tangent_.cols() != value_.cols())
+      tangent_.setZero(value_.rows(), value_.cols());
+  }
+  void backward_dual(Dual* /*adjoints*/) override {}  // an input: nothing further back
 
  private:
   Eigen::MatrixXd gradient_;

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <autodiff/autodiff.hpp>
+#include <autodiff/hessian.hpp>
+#include <autodiff/jvp.hpp>
 #include <autodiff/mat.hpp>
 #include <cmath>
 #include <random>
@@ -566,4 +568,40 @@ TEST_CASE("a Mat used after its tape is gone throws") {
       MatrixXd::Ones(2, 2));
   CHECK_THROWS_AS((void)kept.value(), nabla::TapeMismatchError);
   CHECK_THROWS_AS((void)nabla::sum(kept), nabla::Error);
+}
+
+TEST_CASE("second order and forward mode through matrix records") {
+  const MatrixXd a = random_matrix(3, 4, 101);
+  const MatrixXd y = random_matrix(3, 1, 102);
+  const std::vector<int> labels{1, 0};
+  auto matrix_path = [&](const VectorXv& x) {
+    const Mat m(x);  // 4×1
+    const Mat z = a * m;
+    const Mat zz = nabla::reshape(z.head(2) * 1.5 + nabla::tanh(z.segment(1, 2)), 1, 2);
+    return nabla::mse(z, y) + nabla::sum(nabla::tanh(nabla::cwise_product(m, m) / (m + 3.0))) +
+           nabla::cross_entropy(nabla::vcat(zz, nabla::transpose(z.tail(2))), labels) +
+           nabla::dot(m, nabla::exp(m)) * 0.1 + nabla::squared_norm(m.transpose() * a.transpose());
+  };
+  auto element_path = [&](const VectorXv& x) {
+    const VectorXv z = a.cast<Var>() * x;
+    Var s = 0.0;
+    for (int i = 0; i < 3; ++i) s = s + (z[i] - y(i)) * (z[i] - y(i)) / 3.0;
+    for (int i = 0; i < 4; ++i) s = s + tanh(x[i] * x[i] / (x[i] + 3.0));
+    const Var r0[2] = {z[0] * 1.5 + tanh(z[1]), z[1] * 1.5 + tanh(z[2])};
+    const Var r1[2] = {z[1], z[2]};
+    s = s + (log(exp(r0[0]) + exp(r0[1])) - r0[1] + log(exp(r1[0]) + exp(r1[1])) - r1[0]) / 2.0;
+    for (int i = 0; i < 4; ++i) s = s + 0.1 * x[i] * exp(x[i]);
+    return s + z.squaredNorm();
+  };
+  const VectorXd x0 = random_matrix(4, 1, 103);
+  const MatrixXd h1 = nabla::hessian(matrix_path, x0);
+  const MatrixXd h2 = nabla::hessian(element_path, x0);
+  CHECK((h1 - h2).norm() <= 1e-11 * std::max(1.0, h2.norm()));
+  const VectorXd v = random_matrix(4, 1, 104);
+  const VectorXd j1 = nabla::jvp(matrix_path, x0, v);
+  const VectorXd g2 = nabla::gradient(element_path, x0);
+  CHECK(std::abs(j1[0] - g2.dot(v)) <= 1e-12 * std::max(1.0, std::abs(g2.dot(v))));
+  // An operation without second-order support says so.
+  CHECK_THROWS_AS((void)nabla::hessian([](const VectorXv& x) { return nabla::norm(Mat(x)); }, x0),
+                  nabla::Error);
 }
