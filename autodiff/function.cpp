@@ -213,9 +213,9 @@ double Function::output_value(std::size_t k) const {
   return o.active ? tape_->value_at(o.index) : o.constant;
 }
 
-void Function::reverse(std::size_t output, Eigen::MatrixXd& g) {
+void Function::reverse(std::size_t output, double* g) {
   Tape& t = *tape_;
-  g.setZero(rows_, cols_);
+  const Eigen::Index n = rows_ * cols_;
   if (leaf_ != nullptr) leaf_->forget_gradient();
   if (mat_output_ != nullptr) {
     Eigen::MatrixXd seed = Eigen::MatrixXd::Zero(mat_output_->value().rows(),
@@ -227,14 +227,17 @@ void Function::reverse(std::size_t output, Eigen::MatrixXd& g) {
     if (output >= outputs_.size())
       throw Error(fmt::format("nabla::Function: output {} of {}", output, outputs_.size()));
     const Output& o = outputs_[output];
-    if (!o.active) return;
+    if (!o.active) {
+      Eigen::Map<Eigen::VectorXd>(g, n).setZero();
+      return;
+    }
     t.reverse_from(o.index, 1.0);
   }
   if (leaf_ != nullptr) {
-    leaf_->copy_gradient(g.data());
+    leaf_->copy_gradient(g);
   } else {
     for (std::size_t k = 0; k < input_records_.size(); ++k)
-      g(static_cast<Eigen::Index>(k)) = t.adjoint_at(input_records_[k]);
+      g[k] = t.adjoint_at(input_records_[k]);
   }
 }
 

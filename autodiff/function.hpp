@@ -91,9 +91,9 @@ class Function {
       const Eigen::MatrixBase<Derived>& x) {
     const ConstMatrixRef xm(x);
     forward(xm);
-    Eigen::MatrixXd g(xm.rows(), xm.cols());
-    reverse(0, g);
-    return {output_value(0), typename Derived::PlainObject(g)};
+    typename Derived::PlainObject g(xm.rows(), xm.cols());
+    reverse(0, g.data());
+    return {output_value(0), std::move(g)};
   }
   template <class Derived>
   typename Derived::PlainObject gradient(const Eigen::MatrixBase<Derived>& x) {
@@ -107,7 +107,7 @@ class Function {
     Eigen::MatrixXd jac(static_cast<Eigen::Index>(outputs()), xm.size());
     Eigen::MatrixXd g(xm.rows(), xm.cols());
     for (std::size_t k = 0; k < outputs(); ++k) {
-      reverse(k, g);
+      reverse(k, g.data());
       jac.row(static_cast<Eigen::Index>(k)) = g.reshaped().transpose();
     }
     return jac;
@@ -149,7 +149,8 @@ class Function {
   void replay(const ConstMatrixRef& x);
   void check_branches();
   [[nodiscard]] double output_value(std::size_t k) const;
-  void reverse(std::size_t output, Eigen::MatrixXd& gradient);
+  // Writes the gradient of output k into gradient[0 .. inputs()) (column-major).
+  void reverse(std::size_t output, double* gradient);
   [[nodiscard]] std::int8_t kink_side(std::uint32_t record) const;
 
   std::unique_ptr<Tape> tape_ = std::make_unique<Tape>();
