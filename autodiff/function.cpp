@@ -94,9 +94,9 @@ void Function::finish_recording() {
 
 void Function::forward(const ConstMatrixRef& x) {
   if (x.rows() != rows_ || x.cols() != cols_)
-    throw ShapeError(fmt::format(
-        "nabla::Function: recorded for a {}×{} input, evaluated at a {}×{} one", rows_, cols_,
-        x.rows(), x.cols()));
+    throw ShapeError(
+        fmt::format("nabla::Function: recorded for a {}×{} input, evaluated at a {}×{} one", rows_,
+                    cols_, x.rows(), x.cols()));
   replay(x);
   check_branches();
   if (status_.ok()) return;
@@ -153,20 +153,17 @@ void Function::replay(const ConstMatrixRef& x) {
         break;
       }
       case Op::Extension: t.set_value_at(i, t.extension(t.arg0(i)).forward(t)); break;
-      case Op::ExtOutput:
-        t.set_value_at(i, t.extension(t.arg0(i)).output_value(t.arg1(i)));
-        break;
-#define NABLA_REPLAY_Unary(name)                                                  \
-  case Op::name:                                                                  \
-    t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), 0.0, 0.0));    \
+      case Op::ExtOutput: t.set_value_at(i, t.extension(t.arg0(i)).output_value(t.arg1(i))); break;
+#define NABLA_REPLAY_Unary(name)                                               \
+  case Op::name:                                                               \
+    t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), 0.0, 0.0)); \
     break;
-#define NABLA_REPLAY_Binary(name)                                                         \
-  case Op::name:                                                                          \
-    t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), t.value_at(t.arg1(i)), \
-                                            0.0));                                        \
+#define NABLA_REPLAY_Binary(name)                                                                \
+  case Op::name:                                                                                 \
+    t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), t.value_at(t.arg1(i)), 0.0)); \
     break;
-#define NABLA_REPLAY_BinaryConst(name)                                                       \
-  case Op::name:                                                                             \
+#define NABLA_REPLAY_BinaryConst(name)                                                           \
+  case Op::name:                                                                                 \
     t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), 0.0, t.constant(t.arg1(i)))); \
     break;
 #define NABLA_REPLAY_ConstBinary(name) NABLA_REPLAY_BinaryConst(name)
@@ -218,8 +215,8 @@ void Function::reverse(std::size_t output, double* g) {
   const Eigen::Index n = rows_ * cols_;
   if (leaf_ != nullptr) leaf_->forget_gradient();
   if (mat_output_ != nullptr) {
-    Eigen::MatrixXd seed = Eigen::MatrixXd::Zero(mat_output_->value().rows(),
-                                                 mat_output_->value().cols());
+    Eigen::MatrixXd seed =
+        Eigen::MatrixXd::Zero(mat_output_->value().rows(), mat_output_->value().cols());
     seed(static_cast<Eigen::Index>(output)) = 1.0;
     mat_output_->set_adjoint(seed);
     t.reverse_from(mat_output_record_, 0.0);
@@ -236,8 +233,7 @@ void Function::reverse(std::size_t output, double* g) {
   if (leaf_ != nullptr) {
     leaf_->copy_gradient(g);
   } else {
-    for (std::size_t k = 0; k < input_records_.size(); ++k)
-      g[k] = t.adjoint_at(input_records_[k]);
+    for (std::size_t k = 0; k < input_records_.size(); ++k) g[k] = t.adjoint_at(input_records_[k]);
   }
 }
 

@@ -122,7 +122,9 @@ class Function {
   // The branch check of the last evaluation.
   [[nodiscard]] const ReplayStatus& status() const noexcept { return status_; }
   void set_on_branch_flip(OnBranchFlip policy) noexcept { policy_ = policy; }
-  [[nodiscard]] std::size_t inputs() const noexcept { return static_cast<std::size_t>(rows_ * cols_); }
+  [[nodiscard]] std::size_t inputs() const noexcept {
+    return static_cast<std::size_t>(rows_ * cols_);
+  }
   [[nodiscard]] std::size_t outputs() const noexcept;
   // How many times f was called (1 + re-recordings).
   [[nodiscard]] std::size_t recordings() const noexcept { return recordings_; }

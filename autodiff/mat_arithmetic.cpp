@@ -279,14 +279,13 @@ Mat arith(Arith kind, const Mat& a, const Mat& b) {
   const bool rows_fit = ar == br || ar == 1 || br == 1;
   const bool cols_fit = ac == bc || ac == 1 || bc == 1;
   if (!rows_fit || !cols_fit)
-    detail::throw_shape(op, ar, ac, br, bc,
-                        "do not broadcast (each dimension must be equal or 1)");
+    detail::throw_shape(op, ar, ac, br, bc, "do not broadcast (each dimension must be equal or 1)");
   const Eigen::Index r = ar == 1 ? br : ar;
   const Eigen::Index c = ac == 1 ? bc : ac;
   if ((ar * ac == 0) != (br * bc == 0))
     detail::throw_shape(op, ar, ac, br, bc, "do not broadcast (one of them is empty)");
-  return detail::finish(t, std::make_unique<ArithNode>(kind, a.operand(op, t), b.operand(op, t),
-                                                       r, c));
+  return detail::finish(
+      t, std::make_unique<ArithNode>(kind, a.operand(op, t), b.operand(op, t), r, c));
 }
 
 Mat affine(const Mat& a, double alpha, double beta) {

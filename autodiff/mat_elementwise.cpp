@@ -85,7 +85,7 @@ class UnaryNode final : public MatNode {
       }
       Dual da, db;
       Rule<op>::template partials<Dual>(Dual(a_.value()(k), ta(k)), Dual(), c_,
-                                         Dual(value_(k), tangent_(k)), da, db);
+                                        Dual(value_(k), tangent_(k)), da, db);
       gv(k) = v * da.v;
       gt(k) = t * da.v + v * da.t;
     }

@@ -28,8 +28,7 @@ inline LeafNode& leaf_of(const Mat& m) { return static_cast<LeafNode&>(*m.node()
 }  // namespace detail
 
 template <class F, class Derived>
-  requires detail::MatFunction<F>
-std::pair<double, typename Derived::PlainObject> value_and_gradient(
+requires detail::MatFunction<F> std::pair<double, typename Derived::PlainObject> value_and_gradient(
     F&& f, const Eigen::MatrixBase<Derived>& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
@@ -45,7 +44,7 @@ std::pair<double, typename Derived::PlainObject> value_and_gradient(
 }
 
 template <class F, class Derived>
-  requires detail::MatFunction<F>
+requires detail::MatFunction<F>
 typename Derived::PlainObject gradient(F&& f, const Eigen::MatrixBase<Derived>& x) {
   return value_and_gradient(std::forward<F>(f), x).second;
 }
@@ -53,8 +52,8 @@ typename Derived::PlainObject gradient(F&& f, const Eigen::MatrixBase<Derived>& 
 // The Jacobian of vec(f(X)) with respect to vec(X) (column-major), for f returning a Mat:
 // one recording, one reverse sweep per output entry.
 template <class F, class Derived>
-  requires detail::MatFunction<F>
-Eigen::MatrixXd jacobian(F&& f, const Eigen::MatrixBase<Derived>& x) {
+requires detail::MatFunction<F> Eigen::MatrixXd jacobian(F&& f,
+                                                         const Eigen::MatrixBase<Derived>& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
   const Mat xm = variable(x);
@@ -92,9 +91,9 @@ concept MatFunctionOfBlocks =
 }  // namespace detail
 
 template <class F, class... Blocks>
-  requires detail::MatFunctionOfBlocks<F, Blocks...>
-std::pair<double, std::array<Eigen::MatrixXd, sizeof...(Blocks)>> value_and_gradients(
-    F&& f, const Blocks&... blocks) {
+requires detail::MatFunctionOfBlocks<F, Blocks...>
+    std::pair<double, std::array<Eigen::MatrixXd, sizeof...(Blocks)>> value_and_gradients(
+        F&& f, const Blocks&... blocks) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
   const std::array<Mat, sizeof...(Blocks)> xs{variable(Eigen::MatrixXd(blocks))...};
@@ -108,8 +107,8 @@ std::pair<double, std::array<Eigen::MatrixXd, sizeof...(Blocks)>> value_and_grad
 }
 
 template <class F, class... Blocks>
-  requires detail::MatFunctionOfBlocks<F, Blocks...>
-std::array<Eigen::MatrixXd, sizeof...(Blocks)> gradients(F&& f, const Blocks&... blocks) {
+requires detail::MatFunctionOfBlocks<F, Blocks...> std::array<Eigen::MatrixXd, sizeof...(Blocks)>
+gradients(F&& f, const Blocks&... blocks) {
   return value_and_gradients(std::forward<F>(f), blocks...).second;
 }
 

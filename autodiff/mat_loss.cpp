@@ -48,7 +48,6 @@ class MseNode final : public ScalarNode {
   }
 
  private:
-
  private:
   MatOperand p_;
   MatOperand y_;
@@ -127,7 +126,6 @@ class CrossEntropyNode final : public ScalarNode {
   }
 
  private:
-
  private:
   MatOperand z_;
   std::vector<int> labels_;
@@ -209,10 +207,10 @@ Var cross_entropy(const Mat& z, const std::vector<int>& labels) {
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (labels[i] < 0 || labels[i] >= z.cols())
       throw ShapeError(fmt::format(
-          "nabla: cross_entropy: label {} of row {} is outside [0, {}) for {}×{} logits",
-          labels[i], i, z.cols(), z.rows(), z.cols()));
-  return detail::finish(
-      t, std::make_unique<CrossEntropyNode>(z.operand("cross_entropy", t), labels));
+          "nabla: cross_entropy: label {} of row {} is outside [0, {}) for {}×{} logits", labels[i],
+          i, z.cols(), z.rows(), z.cols()));
+  return detail::finish(t,
+                        std::make_unique<CrossEntropyNode>(z.operand("cross_entropy", t), labels));
 }
 Var cross_entropy(const Mat& z, const Eigen::VectorXi& labels) {
   return cross_entropy(z, std::vector<int>(labels.data(), labels.data() + labels.size()));
@@ -222,7 +220,8 @@ Var hinge(const Mat& s, const Eigen::MatrixXd& y) {
   const Mat ym(y);
   Tape* t = detail::tape_of("hinge", s);
   same_shape("hinge", s, ym);
-  return detail::finish(t, std::make_unique<HingeNode>(s.operand("hinge", t), ym.operand("hinge", t)));
+  return detail::finish(t,
+                        std::make_unique<HingeNode>(s.operand("hinge", t), ym.operand("hinge", t)));
 }
 
 }  // namespace nabla

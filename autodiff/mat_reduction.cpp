@@ -89,7 +89,8 @@ class ReduceNode final : public ScalarNode {
     const auto n = static_cast<double>(a.size());
     switch (kind_) {
       case Reduce::Sum:
-        a_.add_dual_adjoint(Eigen::MatrixXd::Constant(r, c, w.v), Eigen::MatrixXd::Constant(r, c, w.t));
+        a_.add_dual_adjoint(Eigen::MatrixXd::Constant(r, c, w.v),
+                            Eigen::MatrixXd::Constant(r, c, w.t));
         break;
       case Reduce::Mean:
         a_.add_dual_adjoint(Eigen::MatrixXd::Constant(r, c, w.v / n),
@@ -108,7 +109,6 @@ class ReduceNode final : public ScalarNode {
   }
 
  private:
-
  private:
   Reduce kind_;
   MatOperand a_;
@@ -137,7 +137,6 @@ class DotNode final : public ScalarNode {
   }
 
  private:
-
  private:
   MatOperand a_;
   MatOperand b_;
@@ -181,7 +180,8 @@ class AxisNode final : public MatNode {
   [[nodiscard]] std::string_view name() const noexcept override { return axis_name(kind_); }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
-    const bool rows_out = kind_ == Axis::RowSums || kind_ == Axis::RowMeans || kind_ == Axis::RowLse;
+    const bool rows_out =
+        kind_ == Axis::RowSums || kind_ == Axis::RowMeans || kind_ == Axis::RowLse;
     const bool cols_out = kind_ == Axis::ColSums || kind_ == Axis::ColMeans;
     shape(cols_out ? 1 : a.rows(), rows_out ? 1 : a.cols());
     switch (kind_) {
@@ -207,9 +207,8 @@ class AxisNode final : public MatNode {
       case Axis::ColMeans: a_.add_adjoint((d / r).replicate(a.rows(), 1)); break;
       case Axis::RowLse:
         // d lse_i / d a_ij = softmax_ij.
-        a_.add_adjoint(((a.colwise() - value_.col(0)).array().exp().colwise() *
-                        d.col(0).array())
-                           .matrix());
+        a_.add_adjoint(
+            ((a.colwise() - value_.col(0)).array().exp().colwise() * d.col(0).array()).matrix());
         break;
       case Axis::Softmax: {
         // dA = S ⊙ (dS − rowsum(dS ⊙ S))

@@ -155,9 +155,9 @@ Mat concat(const std::vector<Mat>& parts, bool horizontal) {
   for (const Mat& p : parts) {
     const Mat& first = parts.front();
     if (horizontal ? p.rows() != first.rows() : p.cols() != first.cols())
-      detail::throw_shape(op, first.rows(), first.cols(), p.rows(), p.cols(),
-                          horizontal ? "have different row counts"
-                                     : "have different column counts");
+      detail::throw_shape(
+          op, first.rows(), first.cols(), p.rows(), p.cols(),
+          horizontal ? "have different row counts" : "have different column counts");
   }
   std::vector<MatOperand> ops;
   ops.reserve(parts.size());
@@ -169,9 +169,9 @@ Mat concat(const std::vector<Mat>& parts, bool horizontal) {
 
 Mat Mat::block(Eigen::Index i, Eigen::Index j, Eigen::Index r, Eigen::Index c) const {
   if (i < 0 || j < 0 || r < 0 || c < 0 || i + r > rows() || j + c > cols())
-    throw ShapeError(fmt::format(
-        "nabla: block: a {}×{} block at ({}, {}) does not fit in a {}×{} matrix", r, c, i, j,
-        rows(), cols()));
+    throw ShapeError(
+        fmt::format("nabla: block: a {}×{} block at ({}, {}) does not fit in a {}×{} matrix", r, c,
+                    i, j, rows(), cols()));
   Tape* t = detail::tape_of("block", *this);
   return detail::finish(t, std::make_unique<BlockNode>(operand("block", t), i, j, r, c));
 }
@@ -179,8 +179,8 @@ Mat Mat::block(Eigen::Index i, Eigen::Index j, Eigen::Index r, Eigen::Index c) c
 Mat Mat::segment(Eigen::Index k, Eigen::Index n) const {
   if (cols() == 1) return block(k, 0, n, 1);
   if (rows() == 1) return block(0, k, 1, n);
-  throw ShapeError(fmt::format("nabla: segment needs a vector, not a {}×{} matrix", rows(),
-                               cols()));
+  throw ShapeError(
+      fmt::format("nabla: segment needs a vector, not a {}×{} matrix", rows(), cols()));
 }
 
 Mat reshape(const Mat& a, Eigen::Index rows, Eigen::Index cols) {

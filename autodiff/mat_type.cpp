@@ -63,7 +63,8 @@ Mat from_vars(const M& m) {
   std::vector<detail::VarOperand> entries;
   entries.reserve(static_cast<std::size_t>(m.size()));
   for (Eigen::Index k = 0; k < m.size(); ++k) entries.emplace_back(m(k));
-  return detail::finish(tape, std::make_unique<FromVarsNode>(m.rows(), m.cols(), std::move(entries)));
+  return detail::finish(tape,
+                        std::make_unique<FromVarsNode>(m.rows(), m.cols(), std::move(entries)));
 }
 
 }  // namespace
@@ -111,15 +112,15 @@ detail::MatOperand Mat::operand(std::string_view op, const Tape* tape) const {
 
 Var Mat::operator()(Eigen::Index i, Eigen::Index j) const {
   if (i < 0 || j < 0 || i >= rows() || j >= cols())
-    throw ShapeError(fmt::format("nabla: element ({}, {}) of a {}×{} matrix is out of range", i,
-                                 j, rows(), cols()));
+    throw ShapeError(fmt::format("nabla: element ({}, {}) of a {}×{} matrix is out of range", i, j,
+                                 rows(), cols()));
   return (*this)[i + j * rows()];
 }
 
 Var Mat::operator[](Eigen::Index k) const {
   if (k < 0 || k >= size())
-    throw ShapeError(fmt::format("nabla: entry {} of a {}×{} matrix is out of range", k, rows(),
-                                 cols()));
+    throw ShapeError(
+        fmt::format("nabla: entry {} of a {}×{} matrix is out of range", k, rows(), cols()));
   if (node_ == nullptr) return Var((*constant_)(k));
   check_alive("element access");
   Tape& tape = *Tape::active();
@@ -166,9 +167,9 @@ Tape* tape_of(std::string_view op, const Mat& a, const Mat& b) {
   if (a.is_constant()) return tape_of(op, b);
   Tape* t = tape_of(op, a);
   if (!b.is_constant() && b.record().stamp() != a.record().stamp())
-    throw TapeMismatchError(fmt::format(
-        "nabla: {} mixes matrix nodes of two tapes (records #{} and #{})", op,
-        a.record().index(), b.record().index()));
+    throw TapeMismatchError(
+        fmt::format("nabla: {} mixes matrix nodes of two tapes (records #{} and #{})", op,
+                    a.record().index(), b.record().index()));
   return t;
 }
 
@@ -176,12 +177,12 @@ Tape* tape_of(std::string_view op, const Mat& a, const Var& s) {
   if (s.is_constant()) return tape_of(op, a);
   Tape* t = Tape::active();
   if (t == nullptr || t->stamp() != s.stamp())
-    throw TapeMismatchError(fmt::format(
-        "nabla: {} with a scalar variable (#{}) of a tape that is not the active one", op,
-        s.index()));
+    throw TapeMismatchError(
+        fmt::format("nabla: {} with a scalar variable (#{}) of a tape that is not the active one",
+                    op, s.index()));
   if (!a.is_constant() && a.record().stamp() != s.stamp())
-    throw TapeMismatchError(fmt::format("nabla: {} mixes a matrix node and a scalar of two tapes",
-                                        op));
+    throw TapeMismatchError(
+        fmt::format("nabla: {} mixes a matrix node and a scalar of two tapes", op));
   return t;
 }
 
@@ -202,8 +203,7 @@ Var finish(Tape* tape, std::unique_ptr<ScalarNode> node) {
 
 void throw_shape(std::string_view op, Eigen::Index ar, Eigen::Index ac, Eigen::Index br,
                  Eigen::Index bc, std::string_view why) {
-  throw ShapeError(
-      fmt::format("nabla: {}: shapes {}×{} and {}×{} {}", op, ar, ac, br, bc, why));
+  throw ShapeError(fmt::format("nabla: {}: shapes {}×{} and {}×{} {}", op, ar, ac, br, bc, why));
 }
 
 void throw_shape(std::string_view op, const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,

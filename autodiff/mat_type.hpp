@@ -35,7 +35,7 @@ class Mat {
   explicit Mat(const RowVectorXv& v);
   // Any other Eigen expression of doubles: evaluated once into a constant.
   template <class Derived>
-    requires std::is_same_v<typename Derived::Scalar, double>
+  requires std::is_same_v<typename Derived::Scalar, double>
   explicit Mat(const Eigen::MatrixBase<Derived>& e) : Mat(Eigen::MatrixXd(e)) {}
 
   [[nodiscard]] Eigen::Index rows() const noexcept;

@@ -39,8 +39,9 @@ struct MatrixFunctionImplBase {
   std::string name;
   virtual ~MatrixFunctionImplBase() = default;
   virtual Eigen::MatrixXd value(const std::array<const Eigen::MatrixXd*, N>& in) const = 0;
-  virtual std::array<Eigen::MatrixXd, N> vjp(const Eigen::MatrixXd& dc, const Eigen::MatrixXd& c,
-                                             const std::array<const Eigen::MatrixXd*, N>& in) const = 0;
+  virtual std::array<Eigen::MatrixXd, N> vjp(
+      const Eigen::MatrixXd& dc, const Eigen::MatrixXd& c,
+      const std::array<const Eigen::MatrixXd*, N>& in) const = 0;
 };
 
 template <std::size_t N, class ValueFn, class VjpFn>
@@ -51,8 +52,9 @@ struct MatrixFunctionImpl final : MatrixFunctionImplBase<N> {
   Eigen::MatrixXd value(const std::array<const Eigen::MatrixXd*, N>& in) const override {
     return call_value(in, std::make_index_sequence<N>{});
   }
-  std::array<Eigen::MatrixXd, N> vjp(const Eigen::MatrixXd& dc, const Eigen::MatrixXd& c,
-                                     const std::array<const Eigen::MatrixXd*, N>& in) const override {
+  std::array<Eigen::MatrixXd, N> vjp(
+      const Eigen::MatrixXd& dc, const Eigen::MatrixXd& c,
+      const std::array<const Eigen::MatrixXd*, N>& in) const override {
     auto r = call_vjp(dc, c, in, std::make_index_sequence<N>{});
     if constexpr (N == 1 && !std::is_same_v<decltype(r), std::array<Eigen::MatrixXd, 1>>) {
       return {Eigen::MatrixXd(std::move(r))};
@@ -116,8 +118,8 @@ class MatrixFunction {
       : impl_(std::move(impl)) {}
 
   template <class... Args>
-    requires(sizeof...(Args) == N && (std::is_same_v<std::decay_t<Args>, Mat> && ...))
-  Mat operator()(const Args&... args) const {
+  requires(sizeof...(Args) == N && (std::is_same_v<std::decay_t<Args>, Mat> && ...)) Mat operator()(
+      const Args&... args) const {
     const std::array<const Mat*, N> mats{&args...};
     Tape* tape = nullptr;
     for (const Mat* m : mats) {
@@ -130,7 +132,8 @@ class MatrixFunction {
     }
     std::array<detail::MatOperand, N> in;
     for (std::size_t k = 0; k < N; ++k) in[k] = mats[k]->operand(impl_->name, tape);
-    return detail::finish(tape, std::make_unique<detail::MatrixFunctionNode<N>>(impl_, std::move(in)));
+    return detail::finish(tape,
+                          std::make_unique<detail::MatrixFunctionNode<N>>(impl_, std::move(in)));
   }
 
  private:
@@ -143,7 +146,7 @@ template <std::size_t N, class ValueFn, class VjpFn>
 MatrixFunction<N> matrix_function(std::string name, ValueFn value, VjpFn vjp) {
   static_assert(N >= 1, "nabla::matrix_function needs at least one input");
   auto impl = std::make_shared<detail::MatrixFunctionImpl<N, ValueFn, VjpFn>>(std::move(value),
-                                                                             std::move(vjp));
+                                                                              std::move(vjp));
   impl->name = std::move(name);
   return MatrixFunction<N>(std::move(impl));
 }

@@ -56,7 +56,8 @@ Mat solve(const Mat& a, const Mat& b) {
   if (a.rows() != a.cols() || a.rows() != b.rows())
     detail::throw_shape("solve", a.rows(), a.cols(), b.rows(), b.cols(),
                         "do not fit A⁻¹B (A must be square with as many rows as B)");
-  return detail::finish(t, std::make_unique<SolveNode>(a.operand("solve", t), b.operand("solve", t)));
+  return detail::finish(t,
+                        std::make_unique<SolveNode>(a.operand("solve", t), b.operand("solve", t)));
 }
 
 Var log_det(const Mat& a) {

@@ -18,8 +18,7 @@ namespace {
 
 torch::Tensor to_tensor(const MatrixXd& m) {
   // Eigen is column-major: build the transpose's row-major view, then transpose back.
-  auto t = torch::from_blob(const_cast<double*>(m.data()), {m.cols(), m.rows()},
-                            torch::kFloat64);
+  auto t = torch::from_blob(const_cast<double*>(m.data()), {m.cols(), m.rows()}, torch::kFloat64);
   return t.t().contiguous().clone();  // own the data: m may be a temporary
 }
 
@@ -77,7 +76,8 @@ int main(int argc, char** argv) {
     const MatrixXd X = MatrixXd::Random(m, d);
     std::vector<int> labels(static_cast<std::size_t>(m));
     std::vector<std::int64_t> labels64(labels.size());
-    for (std::size_t i = 0; i < labels.size(); ++i) labels64[i] = labels[i] = static_cast<int>(i % k);
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      labels64[i] = labels[i] = static_cast<int>(i % k);
     const MatrixXd W1 = MatrixXd::Random(d, h) * 0.05, b1 = MatrixXd::Random(1, h) * 0.05;
     const MatrixXd W2 = MatrixXd::Random(h, k) * 0.05, b2 = MatrixXd::Random(1, k) * 0.05;
     const nabla::Mat Xc = nabla::constant(X);

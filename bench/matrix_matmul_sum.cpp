@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
                       (g[1] - A.transpose() * ones).cwiseAbs().maxCoeff()));
   nabla::bench::print_header("matmul then sum");
   nabla::bench::print_row(fmt::format("n={}", n), "Eigen primal A·B, sum",
-                          "nabla gradient wrt A and B", nabla::bench::interleave(primal, grad, pairs));
+                          "nabla gradient wrt A and B",
+                          nabla::bench::interleave(primal, grad, pairs));
   return 0;
 }

@@ -92,10 +92,11 @@ int main(int argc, char** argv) {
   hand();
   tape();
   replay();
-  fmt::print("MLP 784-128-10 batch 256: loss {:.6f} vs hand {:.6f}; |gW1 − hand|∞ = {:.2e}, "
-             "replay |g − hand|∞ = {:.2e}\n",
-             res.first, loss_hand, (res.second[0] - gW1).cwiseAbs().maxCoeff(),
-             (g_replay.head(d * h) - gW1.reshaped()).cwiseAbs().maxCoeff());
+  fmt::print(
+      "MLP 784-128-10 batch 256: loss {:.6f} vs hand {:.6f}; |gW1 − hand|∞ = {:.2e}, "
+      "replay |g − hand|∞ = {:.2e}\n",
+      res.first, loss_hand, (res.second[0] - gW1).cwiseAbs().maxCoeff(),
+      (g_replay.head(d * h) - gW1.reshaped()).cwiseAbs().maxCoeff());
   nabla::bench::print_header("MLP forward + backward");
   const std::string wl = "784-128-10, batch 256";
   nabla::bench::print_row(wl, "hand-written Eigen", "nabla value_and_gradients",

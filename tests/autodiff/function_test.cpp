@@ -68,7 +68,8 @@ TEST_CASE("replay of matrix nodes mixed with scalars") {
     const Mat z = Xc * w;
     const Var reg = 0.01 * nabla::squared_norm(w);
     return nabla::binary_cross_entropy_with_logits(z, MatrixXd((y.array() + 1.0) / 2.0)) + reg +
-           nabla::log_sum_exp(nabla::tanh(z)) * w[0] + nabla::mse(nabla::softmax(z.transpose()), MatrixXd::Zero(1, 30));
+           nabla::log_sum_exp(nabla::tanh(z)) * w[0] +
+           nabla::mse(nabla::softmax(z.transpose()), MatrixXd::Zero(1, 30));
   };
   nabla::Function fn(loss, random_vector(4, gen));
   for (int trial = 0; trial < 100; ++trial) {
@@ -96,7 +97,9 @@ TEST_CASE("replay re-evaluates custom scalar functions with their partials") {
   // A custom operation called with a constant argument cannot be replayed: said at once.
   const auto scaled = nabla::scalar_function<2>(
       "scaled", [](double a, double b) { return a * b; },
-      [](double a, double b) { return std::array<double, 2>{b, a}; });
+      [](double a, double b) {
+        return std::array<double, 2>{b, a};
+      });
   auto g2 = [&](const VectorXv& v) { return scaled(v[0], 2.0); };
   CHECK_THROWS_AS(nabla::Function(g2, VectorXd::Ones(1)), nabla::Error);
 }
@@ -140,7 +143,9 @@ TEST_CASE("kinks recompute exactly but report a flip") {
   CHECK(g[2] == doctest::Approx(-1.0));
   CHECK(fn.status().flipped_kinks == 2);  // max and abs; relu(x1) stays on its side
   // Matrix kinks: every entry that changes side counts.
-  auto fm = [](const Mat& w) { return nabla::sum(nabla::relu(w)) + nabla::hinge(w, MatrixXd::Ones(3, 1)); };
+  auto fm = [](const Mat& w) {
+    return nabla::sum(nabla::relu(w)) + nabla::hinge(w, MatrixXd::Ones(3, 1));
+  };
   nabla::Function fmn(fm, VectorXd::LinSpaced(3, -1.0, 3.0));  // (-1, 1, 3)
   VectorXd w(3);
   w << 1.0, 0.5, 3.0;

@@ -160,11 +160,14 @@ TEST_CASE("element-wise arithmetic, broadcasting and scalars") {
       x);
   check_op(
       "c ÷ X", [&](const Mat& m) { return ws(2.0 / m); },
-      [&](const MatrixXv& m) { return weighted_sum(map(m, [](const Var& e) { return 2.0 / e; }), r); },
+      [&](const MatrixXv& m) {
+        return weighted_sum(map(m, [](const Var& e) { return 2.0 / e; }), r);
+      },
       pos);
   // A Var scale factor computed from the same variables: scalar → matrix → scalar.
   check_op(
-      "Var broadcast", [&](const Mat& m) {
+      "Var broadcast",
+      [&](const Mat& m) {
         const Var s = nabla::sum(m);
         return ws((m * s + s) / (s * s + 1.0) - s);
       },
@@ -192,12 +195,12 @@ TEST_CASE("element-wise functions use the scalar rule table") {
   const MatrixXd pos = random_matrix(3, 3, 22, 0.2, 3.0);
   const MatrixXd r = random_matrix(3, 3, 23);
   auto ws = [&](const Mat& m) { return nabla::dot(m, r); };
-#define NABLA_CHECK_UNARY(fn, point)                                                \
-  check_op(                                                                         \
-      #fn, [&](const Mat& m) { return ws(nabla::fn(m)); },                          \
-      [&](const MatrixXv& m) {                                                      \
-        return weighted_sum(map(m, [](const Var& e) { return fn(e); }), r);         \
-      },                                                                            \
+#define NABLA_CHECK_UNARY(fn, point)                                        \
+  check_op(                                                                 \
+      #fn, [&](const Mat& m) { return ws(nabla::fn(m)); },                  \
+      [&](const MatrixXv& m) {                                              \
+        return weighted_sum(map(m, [](const Var& e) { return fn(e); }), r); \
+      },                                                                    \
       point);
   NABLA_CHECK_UNARY(exp, x)
   NABLA_CHECK_UNARY(log, pos)
@@ -215,15 +218,21 @@ TEST_CASE("element-wise functions use the scalar rule table") {
 #undef NABLA_CHECK_UNARY
   check_op(
       "pow", [&](const Mat& m) { return ws(nabla::pow(m, 2.5)); },
-      [&](const MatrixXv& m) { return weighted_sum(map(m, [](const Var& e) { return pow(e, 2.5); }), r); },
+      [&](const MatrixXv& m) {
+        return weighted_sum(map(m, [](const Var& e) { return pow(e, 2.5); }), r);
+      },
       pos);
   check_op(
       "max with constant", [&](const Mat& m) { return ws(nabla::max(m, 0.3)); },
-      [&](const MatrixXv& m) { return weighted_sum(map(m, [](const Var& e) { return max(e, 0.3); }), r); },
+      [&](const MatrixXv& m) {
+        return weighted_sum(map(m, [](const Var& e) { return max(e, 0.3); }), r);
+      },
       x);
   check_op(
       "min with constant", [&](const Mat& m) { return ws(nabla::min(m, 0.3)); },
-      [&](const MatrixXv& m) { return weighted_sum(map(m, [](const Var& e) { return min(e, 0.3); }), r); },
+      [&](const MatrixXv& m) {
+        return weighted_sum(map(m, [](const Var& e) { return min(e, 0.3); }), r);
+      },
       x);
 }
 
@@ -249,8 +258,8 @@ TEST_CASE("kinks take the minimum-norm subgradient, as the scalar path") {
   // sqrt at 0 with a zero adjoint contributes nothing (no 0·inf = NaN).
   MatrixXd z(1, 2);
   z << 0.0, 4.0;
-  const MatrixXd gs = nabla::gradient(
-      [](const Mat& m) { return nabla::sum(nabla::sqrt(m).block(0, 1, 1, 1)); }, z);
+  const MatrixXd gs =
+      nabla::gradient([](const Mat& m) { return nabla::sum(nabla::sqrt(m).block(0, 1, 1, 1)); }, z);
   CHECK(gs(0) == 0.0);
   CHECK(gs(1) == doctest::Approx(0.25));
 }
@@ -262,38 +271,47 @@ TEST_CASE("reductions") {
   const MatrixXd rr = random_matrix(1, 4, 34);
   const MatrixXd r = random_matrix(3, 4, 35);
   const MatrixXd y = random_matrix(3, 4, 36);
-  check_op("sum", [](const Mat& m) { return nabla::sum(m); },
-           [](const MatrixXv& m) { return m.sum(); }, x);
-  check_op("mean", [](const Mat& m) { return nabla::mean(m); },
-           [](const MatrixXv& m) { return m.sum() / 12.0; }, x);
-  check_op("squared_norm", [](const Mat& m) { return nabla::squared_norm(m); },
-           [](const MatrixXv& m) { return m.squaredNorm(); }, x);
-  check_op("norm", [](const Mat& m) { return nabla::norm(m); },
-           [](const MatrixXv& m) { return sqrt(m.squaredNorm()); }, x);
-  check_op("dot", [&](const Mat& m) { return nabla::dot(m, nabla::exp(m)); },
-           [&](const MatrixXv& m) {
-             return m.cwiseProduct(map(m, [](const Var& e) { return exp(e); })).sum();
-           },
-           x);
-  check_op("trace", [](const Mat& m) { return nabla::trace(m * m); },
-           [](const MatrixXv& m) { return MatrixXv(m * m).trace(); }, sq);
-  check_op("log_sum_exp", [](const Mat& m) { return nabla::log_sum_exp(m * 30.0); },
-           [](const MatrixXv& m) {
-             Var s = 0.0;
-             for (Eigen::Index k = 0; k < m.size(); ++k) s = s + exp(30.0 * m(k) - 30.0);
-             return 30.0 + log(s);
-           },
-           x);
-  check_op("row_sums", [&](const Mat& m) { return nabla::dot(nabla::row_sums(m), rc); },
-           [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.rowwise().sum()), rc); }, x);
-  check_op("col_sums", [&](const Mat& m) { return nabla::dot(nabla::col_sums(m), rr); },
-           [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.colwise().sum()), rr); }, x);
-  check_op("row_means", [&](const Mat& m) { return nabla::dot(nabla::row_means(m), rc); },
-           [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.rowwise().sum() / 4.0), rc); },
-           x);
-  check_op("col_means", [&](const Mat& m) { return nabla::dot(nabla::col_means(m), rr); },
-           [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.colwise().sum() / 3.0), rr); },
-           x);
+  check_op(
+      "sum", [](const Mat& m) { return nabla::sum(m); }, [](const MatrixXv& m) { return m.sum(); },
+      x);
+  check_op(
+      "mean", [](const Mat& m) { return nabla::mean(m); },
+      [](const MatrixXv& m) { return m.sum() / 12.0; }, x);
+  check_op(
+      "squared_norm", [](const Mat& m) { return nabla::squared_norm(m); },
+      [](const MatrixXv& m) { return m.squaredNorm(); }, x);
+  check_op(
+      "norm", [](const Mat& m) { return nabla::norm(m); },
+      [](const MatrixXv& m) { return sqrt(m.squaredNorm()); }, x);
+  check_op(
+      "dot", [&](const Mat& m) { return nabla::dot(m, nabla::exp(m)); },
+      [&](const MatrixXv& m) {
+        return m.cwiseProduct(map(m, [](const Var& e) { return exp(e); })).sum();
+      },
+      x);
+  check_op(
+      "trace", [](const Mat& m) { return nabla::trace(m * m); },
+      [](const MatrixXv& m) { return MatrixXv(m * m).trace(); }, sq);
+  check_op(
+      "log_sum_exp", [](const Mat& m) { return nabla::log_sum_exp(m * 30.0); },
+      [](const MatrixXv& m) {
+        Var s = 0.0;
+        for (Eigen::Index k = 0; k < m.size(); ++k) s = s + exp(30.0 * m(k) - 30.0);
+        return 30.0 + log(s);
+      },
+      x);
+  check_op(
+      "row_sums", [&](const Mat& m) { return nabla::dot(nabla::row_sums(m), rc); },
+      [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.rowwise().sum()), rc); }, x);
+  check_op(
+      "col_sums", [&](const Mat& m) { return nabla::dot(nabla::col_sums(m), rr); },
+      [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.colwise().sum()), rr); }, x);
+  check_op(
+      "row_means", [&](const Mat& m) { return nabla::dot(nabla::row_means(m), rc); },
+      [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.rowwise().sum() / 4.0), rc); }, x);
+  check_op(
+      "col_means", [&](const Mat& m) { return nabla::dot(nabla::col_means(m), rr); },
+      [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.colwise().sum() / 3.0), rr); }, x);
   auto row_softmax = [](const MatrixXv& m, bool take_log) {
     MatrixXv out(m.rows(), m.cols());
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
@@ -304,29 +322,30 @@ TEST_CASE("reductions") {
     }
     return out;
   };
-  check_op("softmax", [&](const Mat& m) { return nabla::dot(nabla::softmax(m), r); },
-           [&](const MatrixXv& m) { return weighted_sum(row_softmax(m, false), r); }, x);
-  check_op("log_softmax", [&](const Mat& m) { return nabla::dot(nabla::log_softmax(m), r); },
-           [&](const MatrixXv& m) { return weighted_sum(row_softmax(m, true), r); }, x);
-  check_op("row_log_sum_exp",
-           [&](const Mat& m) { return nabla::dot(nabla::row_log_sum_exp(m), rc); },
-           [&](const MatrixXv& m) {
-             MatrixXv l(3, 1);
-             for (Eigen::Index i = 0; i < 3; ++i) {
-               Var s = 0.0;
-               for (Eigen::Index j = 0; j < 4; ++j) s = s + exp(m(i, j));
-               l(i, 0) = log(s);
-             }
-             return weighted_sum(l, rc);
-           },
-           x);
+  check_op(
+      "softmax", [&](const Mat& m) { return nabla::dot(nabla::softmax(m), r); },
+      [&](const MatrixXv& m) { return weighted_sum(row_softmax(m, false), r); }, x);
+  check_op(
+      "log_softmax", [&](const Mat& m) { return nabla::dot(nabla::log_softmax(m), r); },
+      [&](const MatrixXv& m) { return weighted_sum(row_softmax(m, true), r); }, x);
+  check_op(
+      "row_log_sum_exp", [&](const Mat& m) { return nabla::dot(nabla::row_log_sum_exp(m), rc); },
+      [&](const MatrixXv& m) {
+        MatrixXv l(3, 1);
+        for (Eigen::Index i = 0; i < 3; ++i) {
+          Var s = 0.0;
+          for (Eigen::Index j = 0; j < 4; ++j) s = s + exp(m(i, j));
+          l(i, 0) = log(s);
+        }
+        return weighted_sum(l, rc);
+      },
+      x);
   // The closed form of the least-squares gradient (seed 000): ∇ (1/l)‖Xw − y‖² = (2/l)Xᵀ(Xw − y).
   const MatrixXd data = random_matrix(20, 3, 37);
   const VectorXd target = random_matrix(20, 1, 38);
   const VectorXd w = random_matrix(3, 1, 39);
   const Mat dc = nabla::constant(data);
-  const VectorXd g =
-      nabla::gradient([&](const Mat& m) { return nabla::mse(dc * m, target); }, w);
+  const VectorXd g = nabla::gradient([&](const Mat& m) { return nabla::mse(dc * m, target); }, w);
   const VectorXd expected = (2.0 / 20.0) * data.transpose() * (data * w - target);
   CHECK((g - expected).norm() <= 1e-13);
   (void)y;
@@ -337,46 +356,56 @@ TEST_CASE("slicing and concatenation") {
   const MatrixXd r23 = random_matrix(2, 3, 42);
   const MatrixXd r = random_matrix(4, 10, 43);
   const MatrixXd rv = random_matrix(8, 5, 44);
-  check_op("block", [&](const Mat& m) { return nabla::dot(m.block(1, 2, 2, 3), r23); },
-           [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.block(1, 2, 2, 3)), r23); }, x);
-  check_op("row + col",
-           [&](const Mat& m) { return nabla::sum(nabla::square(m.row(2))) + nabla::sum(m.col(4)); },
-           [&](const MatrixXv& m) { return m.row(2).squaredNorm() + m.col(4).sum(); }, x);
+  check_op(
+      "block", [&](const Mat& m) { return nabla::dot(m.block(1, 2, 2, 3), r23); },
+      [&](const MatrixXv& m) { return weighted_sum(MatrixXv(m.block(1, 2, 2, 3)), r23); }, x);
+  check_op(
+      "row + col",
+      [&](const Mat& m) { return nabla::sum(nabla::square(m.row(2))) + nabla::sum(m.col(4)); },
+      [&](const MatrixXv& m) { return m.row(2).squaredNorm() + m.col(4).sum(); }, x);
   const MatrixXd v = random_matrix(6, 1, 45);
-  check_op("segments (Rosenbrock)",
-           [&](const Mat& m) {
-             const Mat a = m.segment(1, 5) - nabla::square(m.head(5));
-             const Mat b = 1.0 - m.head(5);
-             return 100.0 * nabla::squared_norm(a) + nabla::squared_norm(b);
-           },
-           [&](const MatrixXv& m) {
-             Var s = 0.0;
-             for (int i = 0; i < 5; ++i)
-               s = s + 100.0 * (m(i + 1) - m(i) * m(i)) * (m(i + 1) - m(i) * m(i)) +
-                   (1.0 - m(i)) * (1.0 - m(i));
-             return s;
-           },
-           v);
+  check_op(
+      "segments (Rosenbrock)",
+      [&](const Mat& m) {
+        const Mat a = m.segment(1, 5) - nabla::square(m.head(5));
+        const Mat b = 1.0 - m.head(5);
+        return 100.0 * nabla::squared_norm(a) + nabla::squared_norm(b);
+      },
+      [&](const MatrixXv& m) {
+        Var s = 0.0;
+        for (int i = 0; i < 5; ++i)
+          s = s + 100.0 * (m(i + 1) - m(i) * m(i)) * (m(i + 1) - m(i) * m(i)) +
+              (1.0 - m(i)) * (1.0 - m(i));
+        return s;
+      },
+      v);
   const MatrixXd r10 = random_matrix(10, 2, 46);
-  check_op("reshape", [&](const Mat& m) { return nabla::dot(nabla::reshape(nabla::square(m), 10, 2), r10); },
-           [&](const MatrixXv& m) {
-             return weighted_sum(MatrixXv(m.cwiseProduct(m)).reshaped(10, 2), r10);
-           },
-           x);
-  check_op("hcat", [&](const Mat& m) { return nabla::dot(nabla::hcat(m, nabla::exp(m)), r); },
-           [&](const MatrixXv& m) {
-             MatrixXv c(4, 10);
-             c << m, map(m, [](const Var& e) { return exp(e); });
-             return weighted_sum(c, r);
-           },
-           x);
-  check_op("vcat", [&](const Mat& m) { return nabla::dot(nabla::vcat({m, Mat(x), m}).block(0, 0, 8, 5), rv); },
-           [&](const MatrixXv& m) {
-             MatrixXv c(8, 5);
-             c << m, x.cast<Var>();
-             return weighted_sum(c, rv);
-           },
-           x);
+  check_op(
+      "reshape",
+      [&](const Mat& m) { return nabla::dot(nabla::reshape(nabla::square(m), 10, 2), r10); },
+      [&](const MatrixXv& m) {
+        return weighted_sum(MatrixXv(m.cwiseProduct(m)).reshaped(10, 2), r10);
+      },
+      x);
+  check_op(
+      "hcat", [&](const Mat& m) { return nabla::dot(nabla::hcat(m, nabla::exp(m)), r); },
+      [&](const MatrixXv& m) {
+        MatrixXv c(4, 10);
+        c << m, map(m, [](const Var& e) { return exp(e); });
+        return weighted_sum(c, r);
+      },
+      x);
+  check_op(
+      "vcat",
+      [&](const Mat& m) {
+        return nabla::dot(nabla::vcat({m, Mat(x), m}).block(0, 0, 8, 5), rv);
+      },
+      [&](const MatrixXv& m) {
+        MatrixXv c(8, 5);
+        c << m, x.cast<Var>();
+        return weighted_sum(c, rv);
+      },
+      x);
 }
 
 TEST_CASE("losses") {
@@ -385,34 +414,38 @@ TEST_CASE("losses") {
   const MatrixXd ypm = 2.0 * y01.array() - 1.0;
   const std::vector<int> labels{0, 2, 1, 1, 0};
   const MatrixXd target = random_matrix(5, 3, 53);
-  check_op("mse", [&](const Mat& m) { return nabla::mse(m, target); },
-           [&](const MatrixXv& m) { return (m - target.cast<Var>()).squaredNorm() / 15.0; }, z);
-  check_op("binary_cross_entropy_with_logits",
-           [&](const Mat& m) { return nabla::binary_cross_entropy_with_logits(m, y01); },
-           [&](const MatrixXv& m) {
-             Var s = 0.0;
-             for (Eigen::Index k = 0; k < m.size(); ++k) s = s + softplus(m(k)) - y01(k) * m(k);
-             return s / 15.0;
-           },
-           z);
-  check_op("cross_entropy", [&](const Mat& m) { return nabla::cross_entropy(m, labels); },
-           [&](const MatrixXv& m) {
-             Var s = 0.0;
-             for (Eigen::Index i = 0; i < 5; ++i) {
-               Var e = 0.0;
-               for (Eigen::Index j = 0; j < 3; ++j) e = e + exp(m(i, j));
-               s = s + log(e) - m(i, labels[static_cast<std::size_t>(i)]);
-             }
-             return s / 5.0;
-           },
-           z);
-  check_op("hinge", [&](const Mat& m) { return nabla::hinge(m, ypm); },
-           [&](const MatrixXv& m) {
-             Var s = 0.0;
-             for (Eigen::Index k = 0; k < m.size(); ++k) s = s + max(0.0, 1.0 - ypm(k) * m(k));
-             return s / 15.0;
-           },
-           z);
+  check_op(
+      "mse", [&](const Mat& m) { return nabla::mse(m, target); },
+      [&](const MatrixXv& m) { return (m - target.cast<Var>()).squaredNorm() / 15.0; }, z);
+  check_op(
+      "binary_cross_entropy_with_logits",
+      [&](const Mat& m) { return nabla::binary_cross_entropy_with_logits(m, y01); },
+      [&](const MatrixXv& m) {
+        Var s = 0.0;
+        for (Eigen::Index k = 0; k < m.size(); ++k) s = s + softplus(m(k)) - y01(k) * m(k);
+        return s / 15.0;
+      },
+      z);
+  check_op(
+      "cross_entropy", [&](const Mat& m) { return nabla::cross_entropy(m, labels); },
+      [&](const MatrixXv& m) {
+        Var s = 0.0;
+        for (Eigen::Index i = 0; i < 5; ++i) {
+          Var e = 0.0;
+          for (Eigen::Index j = 0; j < 3; ++j) e = e + exp(m(i, j));
+          s = s + log(e) - m(i, labels[static_cast<std::size_t>(i)]);
+        }
+        return s / 5.0;
+      },
+      z);
+  check_op(
+      "hinge", [&](const Mat& m) { return nabla::hinge(m, ypm); },
+      [&](const MatrixXv& m) {
+        Var s = 0.0;
+        for (Eigen::Index k = 0; k < m.size(); ++k) s = s + max(0.0, 1.0 - ypm(k) * m(k));
+        return s / 15.0;
+      },
+      z);
   // Closed form: cross-entropy of uniform logits is log k.
   CHECK(nabla::cross_entropy(Mat(MatrixXd::Zero(4, 7)), std::vector<int>{0, 1, 2, 6}).value() ==
         doctest::Approx(std::log(7.0)));
@@ -483,7 +516,8 @@ TEST_CASE("several parameter blocks in one sweep: a small MLP") {
     for (Eigen::Index i = 0; i < z.rows(); ++i) {
       Var e = 0.0;
       for (Eigen::Index j = 0; j < z.cols(); ++j) e = e + exp(z(i, j) + c2(0, j));
-      s = s + log(e) - (z(i, labels[static_cast<std::size_t>(i)]) + c2(0, labels[static_cast<std::size_t>(i)]));
+      s = s + log(e) -
+          (z(i, labels[static_cast<std::size_t>(i)]) + c2(0, labels[static_cast<std::size_t>(i)]));
     }
     return s / 6.0 + 1e-2 * w1.squaredNorm();
   };

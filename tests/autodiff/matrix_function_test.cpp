@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <autodiff/function.hpp>
 #include <autodiff/matrix_function.hpp>
-#include <array>
 
 #include "mat_check.hpp"
 
@@ -11,8 +11,7 @@ using nabla::Mat;
 
 TEST_CASE("a custom matrix operation records like a built-in") {
   const auto softsign = nabla::matrix_function<1>(
-      "softsign",
-      [](const MatrixXd& a) -> MatrixXd { return a.array() / (1.0 + a.array().abs()); },
+      "softsign", [](const MatrixXd& a) -> MatrixXd { return a.array() / (1.0 + a.array().abs()); },
       [](const MatrixXd& dc, const MatrixXd& /*c*/, const MatrixXd& a) -> MatrixXd {
         return dc.array() / (1.0 + a.array().abs()).square();
       });
@@ -51,7 +50,9 @@ TEST_CASE("a custom operation of two inputs, and a wrong VJP shape is reported")
   CHECK((ga[1] - gb[1]).norm() <= 1e-13);
   const auto bad = nabla::matrix_function<1>(
       "bad", [](const MatrixXd& m) -> MatrixXd { return m; },
-      [](const MatrixXd& dc, const MatrixXd&, const MatrixXd&) -> MatrixXd { return dc.transpose(); });
+      [](const MatrixXd& dc, const MatrixXd&, const MatrixXd&) -> MatrixXd {
+        return dc.transpose();
+      });
   CHECK_THROWS_AS((void)nabla::gradient([&](const Mat& m) { return nabla::sum(bad(m)); }, a),
                   nabla::ShapeError);
 }
