@@ -43,9 +43,11 @@ GradcheckResult gradcheck(F&& f, const Eigen::VectorXd& x, double h = 0.0) {
     p[i] = x[i];
     r.finite_difference[i] = (up - down) / (2.0 * step);
   }
+  // maxCoeff of an empty vector is undefined (an assertion in debug builds).
+  if (x.size() == 0) return r;
   const Eigen::VectorXd diff = (r.gradient - r.finite_difference).cwiseAbs();
   const double scale = std::max(1.0, r.gradient.cwiseAbs().maxCoeff());
-  r.error = x.size() == 0 ? 0.0 : diff.maxCoeff(&r.worst_index) / scale;
+  r.error = diff.maxCoeff(&r.worst_index) / scale;
   if (!std::isfinite(r.error)) r.error = std::numeric_limits<double>::infinity();
   return r;
 }
