@@ -77,8 +77,8 @@ class ScalarFunction {
   explicit ScalarFunction(std::shared_ptr<const CustomFunction> impl) : impl_(std::move(impl)) {}
 
   template <class... Args>
-    requires(sizeof...(Args) == N && (std::is_convertible_v<Args, Var> && ...))
-  Var operator()(const Args&... args) const {
+  requires(sizeof...(Args) == N && (std::is_convertible_v<Args, Var> && ...)) Var operator()(
+      const Args&... args) const {
     const std::array<Var, N> in{Var(args)...};
     std::array<double, N> x{};
     for (std::size_t k = 0; k < N; ++k) x[k] = in[k].value();

@@ -43,7 +43,9 @@ inline Dual operator-(double c, const Dual& a) { return {c - a.v, -a.t}; }
 inline Dual operator*(const Dual& a, double c) { return {a.v * c, a.t * c}; }
 inline Dual operator*(double c, const Dual& a) { return {c * a.v, c * a.t}; }
 inline Dual operator/(const Dual& a, double c) { return {a.v / c, a.t / c}; }
-inline Dual operator/(double c, const Dual& a) { return detail::dual_apply<Op::CDiv>(a, Dual(), c); }
+inline Dual operator/(double c, const Dual& a) {
+  return detail::dual_apply<Op::CDiv>(a, Dual(), c);
+}
 inline Dual& operator+=(Dual& a, const Dual& b) { return a = a + b; }
 inline Dual& operator-=(Dual& a, const Dual& b) { return a = a - b; }
 inline Dual& operator*=(Dual& a, const Dual& b) { return a = a * b; }

@@ -6,7 +6,8 @@
 // Eigen would run large products on OpenMP threads, which have no active tape.
 #if defined(_OPENMP) && !defined(EIGEN_DONT_PARALLELIZE)
 #if defined(EIGEN_CORE_H) || defined(EIGEN_CORE_MODULE_H)
-#error "nabla: include nabla before <Eigen/Core> or define EIGEN_DONT_PARALLELIZE: Eigen must not run Var products on OpenMP threads without a tape"
+#error \
+    "nabla: include nabla before <Eigen/Core> or define EIGEN_DONT_PARALLELIZE: Eigen must not run Var products on OpenMP threads without a tape"
 #endif
 #define EIGEN_DONT_PARALLELIZE
 #endif

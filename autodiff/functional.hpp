@@ -48,8 +48,8 @@ void require_scalar_result() {
 // The inputs are the tape's first records (a fresh pooled tape), and inputs propagate
 // nothing, so the sweep can stop where they begin.
 inline void reverse_to_inputs(Tape& tape, const Var& y, const VectorXv& xv) {
-  if (y.is_constant() || xv.size() == 0 || y.stamp() != tape.stamp() ||
-      xv[0].index() != 0 || y.index() < static_cast<std::uint32_t>(xv.size())) {
+  if (y.is_constant() || xv.size() == 0 || y.stamp() != tape.stamp() || xv[0].index() != 0 ||
+      y.index() < static_cast<std::uint32_t>(xv.size())) {
     tape.reverse(y);  // the general path: checks and full sweep
     return;
   }
@@ -66,8 +66,8 @@ inline Eigen::VectorXd input_adjoints(const Tape& tape, const VectorXv& xv) {
 
 // f(x) and ∇f(x) for f: Rⁿ → R written with Var.
 template <class F>
-  requires(!detail::MatFunction<F>)
-std::pair<double, Eigen::VectorXd> value_and_gradient(F&& f, const Eigen::VectorXd& x) {
+requires(!detail::MatFunction<F>) std::pair<double, Eigen::VectorXd> value_and_gradient(
+    F&& f, const Eigen::VectorXd& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
   auto [xv, y] = detail::record_at(tape, f, x);
@@ -79,8 +79,8 @@ std::pair<double, Eigen::VectorXd> value_and_gradient(F&& f, const Eigen::Vector
 // Writes ∇f(x) into g (resized if needed) and returns f(x). Reuses its buffers across calls on
 // a thread, so an optimizer loop allocates nothing once warm.
 template <class F>
-  requires(!detail::MatFunction<F>)
-double value_and_gradient(F&& f, const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+requires(!detail::MatFunction<F>) double value_and_gradient(F&& f, const Eigen::VectorXd& x,
+                                                            Eigen::VectorXd& g) {
   static_assert(std::is_invocable_v<F&, const VectorXv&>,
                 "nabla: f must be callable as f(const nabla::VectorXv&)");
   detail::ScopedTape scope;
@@ -102,8 +102,7 @@ double value_and_gradient(F&& f, const Eigen::VectorXd& x, Eigen::VectorXd& g) {
 
 // ∇f(x) for f: Rⁿ → R written with Var.
 template <class F>
-  requires(!detail::MatFunction<F>)
-Eigen::VectorXd gradient(F&& f, const Eigen::VectorXd& x) {
+requires(!detail::MatFunction<F>) Eigen::VectorXd gradient(F&& f, const Eigen::VectorXd& x) {
   return value_and_gradient(std::forward<F>(f), x).second;
 }
 
@@ -111,8 +110,7 @@ Eigen::VectorXd gradient(F&& f, const Eigen::VectorXd& x) {
 // fewer sweeps: one reverse sweep per output, or (n < m) one forward sweep per input. To choose
 // yourself: jacobian(f, x, nabla::Mode::Forward / Reverse) from jvp.hpp.
 template <class F>
-  requires(!detail::MatFunction<F>)
-Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
+requires(!detail::MatFunction<F>) Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
   auto [xv, y] = detail::record_at(tape, f, x);

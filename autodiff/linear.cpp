@@ -77,8 +77,8 @@ Var linear_combination(std::span<const Var> terms, std::span<const double> coeff
 
 Var dot(const VectorXv& w, const Eigen::Ref<const Eigen::VectorXd>& x) {
   if (w.size() != x.size())
-    throw ShapeError(fmt::format("nabla::dot: variables of size {} and data of size {}", w.size(),
-                                 x.size()));
+    throw ShapeError(
+        fmt::format("nabla::dot: variables of size {} and data of size {}", w.size(), x.size()));
   return record_linear(
       w.data(), static_cast<std::size_t>(w.size()),
       [&](std::size_t k) { return x[static_cast<Eigen::Index>(k)]; }, 0.0);

@@ -14,64 +14,64 @@ enum class Kind : std::uint8_t {
   BinaryConst,  // f(a, c): slot 0 is a node, slot 1 indexes the constant pool
   ConstBinary,  // f(c, a): slot 0 is a node, slot 1 indexes the constant pool
   Custom,       // n inputs with stored partials: slot 0 indexes the custom-record table
-  Extension,    // a multi-value operation (matrix nodes, vector functions): slot 0 indexes extensions
-  ExtOutput,    // output k (slot 1) of extension slot 0
+  Extension,  // a multi-value operation (matrix nodes, vector functions): slot 0 indexes extensions
+  ExtOutput,  // output k (slot 1) of extension slot 0
 };
 
 // X(Name, Kind, "printed name"). Every elementary operation appears once here and once in
 // op_rules.hpp, where its value and local partial derivatives are defined.
-#define NABLA_ELEMENTARY_OPS(X)            \
-  X(Neg, Unary, "neg")                     \
-  X(Exp, Unary, "exp")                     \
-  X(Log, Unary, "log")                     \
-  X(Log1p, Unary, "log1p")                 \
-  X(Expm1, Unary, "expm1")                 \
-  X(Sqrt, Unary, "sqrt")                   \
-  X(Cbrt, Unary, "cbrt")                   \
-  X(Sin, Unary, "sin")                     \
-  X(Cos, Unary, "cos")                     \
-  X(Tan, Unary, "tan")                     \
-  X(Asin, Unary, "asin")                   \
-  X(Acos, Unary, "acos")                   \
-  X(Atan, Unary, "atan")                   \
-  X(Sinh, Unary, "sinh")                   \
-  X(Cosh, Unary, "cosh")                   \
-  X(Tanh, Unary, "tanh")                   \
-  X(Sigmoid, Unary, "sigmoid")             \
-  X(Softplus, Unary, "softplus")           \
-  X(Abs, Unary, "abs")                     \
-  X(Relu, Unary, "relu")                   \
-  X(Erf, Unary, "erf")                     \
-  X(Square, Unary, "square")               \
-  X(StopGradient, Unary, "stop_gradient")  \
-  X(Add, Binary, "add")                    \
-  X(Sub, Binary, "sub")                    \
-  X(Mul, Binary, "mul")                    \
-  X(Div, Binary, "div")                    \
-  X(Pow, Binary, "pow")                    \
-  X(Atan2, Binary, "atan2")                \
-  X(Hypot, Binary, "hypot")                \
-  X(Max, Binary, "max")                    \
-  X(Min, Binary, "min")                    \
-  X(AddC, BinaryConst, "add_const")        \
-  X(SubC, BinaryConst, "sub_const")        \
-  X(MulC, BinaryConst, "mul_const")        \
-  X(DivC, BinaryConst, "div_const")        \
-  X(PowC, BinaryConst, "pow_const")        \
-  X(Atan2C, BinaryConst, "atan2_const")    \
-  X(HypotC, BinaryConst, "hypot_const")    \
-  X(MaxC, BinaryConst, "max_const")        \
-  X(MinC, BinaryConst, "min_const")        \
-  X(CSub, ConstBinary, "const_sub")        \
-  X(CDiv, ConstBinary, "const_div")        \
-  X(CPow, ConstBinary, "const_pow")        \
+#define NABLA_ELEMENTARY_OPS(X)           \
+  X(Neg, Unary, "neg")                    \
+  X(Exp, Unary, "exp")                    \
+  X(Log, Unary, "log")                    \
+  X(Log1p, Unary, "log1p")                \
+  X(Expm1, Unary, "expm1")                \
+  X(Sqrt, Unary, "sqrt")                  \
+  X(Cbrt, Unary, "cbrt")                  \
+  X(Sin, Unary, "sin")                    \
+  X(Cos, Unary, "cos")                    \
+  X(Tan, Unary, "tan")                    \
+  X(Asin, Unary, "asin")                  \
+  X(Acos, Unary, "acos")                  \
+  X(Atan, Unary, "atan")                  \
+  X(Sinh, Unary, "sinh")                  \
+  X(Cosh, Unary, "cosh")                  \
+  X(Tanh, Unary, "tanh")                  \
+  X(Sigmoid, Unary, "sigmoid")            \
+  X(Softplus, Unary, "softplus")          \
+  X(Abs, Unary, "abs")                    \
+  X(Relu, Unary, "relu")                  \
+  X(Erf, Unary, "erf")                    \
+  X(Square, Unary, "square")              \
+  X(StopGradient, Unary, "stop_gradient") \
+  X(Add, Binary, "add")                   \
+  X(Sub, Binary, "sub")                   \
+  X(Mul, Binary, "mul")                   \
+  X(Div, Binary, "div")                   \
+  X(Pow, Binary, "pow")                   \
+  X(Atan2, Binary, "atan2")               \
+  X(Hypot, Binary, "hypot")               \
+  X(Max, Binary, "max")                   \
+  X(Min, Binary, "min")                   \
+  X(AddC, BinaryConst, "add_const")       \
+  X(SubC, BinaryConst, "sub_const")       \
+  X(MulC, BinaryConst, "mul_const")       \
+  X(DivC, BinaryConst, "div_const")       \
+  X(PowC, BinaryConst, "pow_const")       \
+  X(Atan2C, BinaryConst, "atan2_const")   \
+  X(HypotC, BinaryConst, "hypot_const")   \
+  X(MaxC, BinaryConst, "max_const")       \
+  X(MinC, BinaryConst, "min_const")       \
+  X(CSub, ConstBinary, "const_sub")       \
+  X(CDiv, ConstBinary, "const_div")       \
+  X(CPow, ConstBinary, "const_pow")       \
   X(CAtan2, ConstBinary, "const_atan2")
 
 enum class Op : std::uint8_t {
   Input,
   Custom,  // a user function (CustomFunction) of n inputs, partials stored at record time
   Linear,  // offset + Σ coefficientₖ·inputₖ: a custom record with no function whose partials are
-          // the coefficients; slot 1 indexes the offset in the constant pool
+           // the coefficients; slot 1 indexes the offset in the constant pool
   Extension,
   ExtOutput,
 #define NABLA_X(name, kind, text) name,

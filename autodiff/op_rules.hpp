@@ -46,19 +46,19 @@ struct Rule;
   using math::sigmoid
 
 // A unary rule: value(a) and da in terms of a and the result r.
-#define NABLA_UNARY_RULE(Name, VALUE, DA)                                                     \
-  template <>                                                                                 \
-  struct Rule<Op::Name> {                                                                     \
-    static double value(double a, double, double) noexcept {                                  \
-      NABLA_USING_MATH;                                                                       \
-      return VALUE;                                                                           \
-    }                                                                                         \
-    template <class T>                                                                        \
-    static void partials([[maybe_unused]] const T& a, const T&, double, [[maybe_unused]] const T& r, \
-                         T& da, T&) {                                                         \
-      NABLA_USING_MATH;                                                                       \
-      da = DA;                                                                                \
-    }                                                                                         \
+#define NABLA_UNARY_RULE(Name, VALUE, DA)                               \
+  template <>                                                           \
+  struct Rule<Op::Name> {                                               \
+    static double value(double a, double, double) noexcept {            \
+      NABLA_USING_MATH;                                                 \
+      return VALUE;                                                     \
+    }                                                                   \
+    template <class T>                                                  \
+    static void partials([[maybe_unused]] const T& a, const T&, double, \
+                         [[maybe_unused]] const T& r, T& da, T&) {      \
+      NABLA_USING_MATH;                                                 \
+      da = DA;                                                          \
+    }                                                                   \
   };
 
 NABLA_UNARY_RULE(Neg, -a, T(-1.0))
@@ -78,7 +78,7 @@ NABLA_UNARY_RULE(Atan, std::atan(a), 1.0 / (1.0 + a * a))
 NABLA_UNARY_RULE(Sinh, std::sinh(a), cosh(a))
 NABLA_UNARY_RULE(Cosh, std::cosh(a), sinh(a))
 NABLA_UNARY_RULE(Tanh, std::tanh(a), 1.0 - r * r)
-NABLA_UNARY_RULE(Sigmoid, math::sigmoid(a), r * (1.0 - r))
+NABLA_UNARY_RULE(Sigmoid, math::sigmoid(a), r*(1.0 - r))
 NABLA_UNARY_RULE(Softplus, math::softplus(a), sigmoid(a))
 NABLA_UNARY_RULE(Abs, std::abs(a), T(a > 0.0 ? 1.0 : (a < 0.0 ? -1.0 : 0.0)))
 NABLA_UNARY_RULE(Relu, math::relu(a), T(a > 0.0 ? 1.0 : 0.0))
@@ -89,22 +89,22 @@ NABLA_UNARY_RULE(StopGradient, a, T(0.0))
 
 // A rule with two operands: for Binary both are nodes (a, b); for BinaryConst and ConstBinary
 // the node is a and the constant is c.
-#define NABLA_BINARY_RULE(Name, VALUE, DA, DB)                                                \
-  template <>                                                                                 \
-  struct Rule<Op::Name> {                                                                     \
-    static double value([[maybe_unused]] double a, [[maybe_unused]] double b,                 \
-                        [[maybe_unused]] double c) noexcept {                                 \
-      NABLA_USING_MATH;                                                                       \
-      return VALUE;                                                                           \
-    }                                                                                         \
-    template <class T>                                                                        \
-    static void partials([[maybe_unused]] const T& a, [[maybe_unused]] const T& b,            \
-                         [[maybe_unused]] double c, [[maybe_unused]] const T& r, T& da,       \
-                         [[maybe_unused]] T& db) {                                            \
-      NABLA_USING_MATH;                                                                       \
-      da = DA;                                                                                \
-      db = DB;                                                                                \
-    }                                                                                         \
+#define NABLA_BINARY_RULE(Name, VALUE, DA, DB)                                          \
+  template <>                                                                           \
+  struct Rule<Op::Name> {                                                               \
+    static double value([[maybe_unused]] double a, [[maybe_unused]] double b,           \
+                        [[maybe_unused]] double c) noexcept {                           \
+      NABLA_USING_MATH;                                                                 \
+      return VALUE;                                                                     \
+    }                                                                                   \
+    template <class T>                                                                  \
+    static void partials([[maybe_unused]] const T& a, [[maybe_unused]] const T& b,      \
+                         [[maybe_unused]] double c, [[maybe_unused]] const T& r, T& da, \
+                         [[maybe_unused]] T& db) {                                      \
+      NABLA_USING_MATH;                                                                 \
+      da = DA;                                                                          \
+      db = DB;                                                                          \
+    }                                                                                   \
   };
 
 NABLA_BINARY_RULE(Add, a + b, T(1.0), T(1.0))
@@ -112,7 +112,8 @@ NABLA_BINARY_RULE(Sub, a - b, T(1.0), T(-1.0))
 NABLA_BINARY_RULE(Mul, a* b, b, a)
 NABLA_BINARY_RULE(Div, a / b, 1.0 / b, -r / b)
 // d/db a^b = a^b log a, whose limit at a = 0 (b > 0) is 0; elsewhere log(a < 0) is NaN.
-NABLA_BINARY_RULE(Pow, std::pow(a, b), b * pow(a, b - 1.0),
+// b = 0 makes a^b constant in a: d/da is 0 even at a = 0, where b·a^(b−1) would be 0·inf.
+NABLA_BINARY_RULE(Pow, std::pow(a, b), b == 0.0 ? T(0.0) : T(b * pow(a, b - 1.0)),
                   (a == 0.0 && b > 0.0) ? T(0.0) : T(log(a) * r))
 NABLA_BINARY_RULE(Atan2, std::atan2(a, b), b / (a * a + b * b), -a / (a * a + b * b))
 // The Euclidean norm's minimum-norm subgradient at the origin is 0.
@@ -155,10 +156,8 @@ inline double op_value(Op op, double a, double b, double c) noexcept {
 template <class T>
 void op_partials(Op op, const T& a, const T& b, double c, const T& r, T& da, T& db) {
   switch (op) {
-#define NABLA_X(name, kind, text)                    \
-  case Op::name:                                     \
-    Rule<Op::name>::partials(a, b, c, r, da, db);    \
-    return;
+#define NABLA_X(name, kind, text) \
+  case Op::name: Rule<Op::name>::partials(a, b, c, r, da, db); return;
     NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
     default:

@@ -34,9 +34,9 @@ void throw_tape_error(Op op, const Var& a, const Tape* active) {
 }
 
 void throw_mixed_tapes(Op op, const Var& a, const Var& b) {
-  throw TapeMismatchError(fmt::format(
-      "nabla: '{}' mixes variables of two tapes: #{} (stamp {}) and #{} (stamp {})",
-      op_name(op), a.index(), a.stamp(), b.index(), b.stamp()));
+  throw TapeMismatchError(
+      fmt::format("nabla: '{}' mixes variables of two tapes: #{} (stamp {}) and #{} (stamp {})",
+                  op_name(op), a.index(), a.stamp(), b.index(), b.stamp()));
 }
 
 std::size_t default_memory_limit() noexcept {
@@ -106,8 +106,8 @@ void resize_array(std::unique_ptr<T[]>& array, std::size_t used, std::size_t cap
 }  // namespace
 
 std::size_t Tape::reserved_bytes() const noexcept {
-  return capacity_ * record_bytes +
-         constants_capacity_ * sizeof(double) + customs_.capacity() * sizeof(CustomRecord) +
+  return capacity_ * record_bytes + constants_capacity_ * sizeof(double) +
+         customs_.capacity() * sizeof(CustomRecord) +
          custom_inputs_.capacity() * sizeof(std::uint32_t) +
          custom_partials_.capacity() * sizeof(double) +
          comparisons_.capacity() * sizeof(Comparison);
@@ -211,8 +211,8 @@ Var Tape::push_custom(std::shared_ptr<const CustomFunction> function, const std:
   return push(Op::Custom, static_cast<std::uint32_t>(customs_.size() - 1), count, value);
 }
 
-Var Tape::push_linear(const std::uint32_t* inputs, const double* coefficients,
-                      std::uint32_t count, double offset, double value) {
+Var Tape::push_linear(const std::uint32_t* inputs, const double* coefficients, std::uint32_t count,
+                      double offset, double value) {
   reserve_custom(count);
   const auto start = static_cast<std::uint32_t>(custom_inputs_.size());
   custom_inputs_.insert(custom_inputs_.end(), inputs, inputs + count);

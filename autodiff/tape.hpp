@@ -110,7 +110,9 @@ class Tape {
     std::shared_ptr<const CustomFunction> function;
   };
   [[nodiscard]] const CustomRecord& custom(std::size_t k) const noexcept { return customs_[k]; }
-  [[nodiscard]] const std::uint32_t* custom_inputs() const noexcept { return custom_inputs_.data(); }
+  [[nodiscard]] const std::uint32_t* custom_inputs() const noexcept {
+    return custom_inputs_.data();
+  }
   [[nodiscard]] const double* custom_partials() const noexcept { return custom_partials_.data(); }
   double* mutable_custom_partials() noexcept { return custom_partials_.data(); }
 
@@ -232,22 +234,22 @@ Var variable(double x);
 
 // The body of one reverse step per kind of record: adjᵢ times the local partials, added to
 // the operands' adjoints. Written once, used by both dispatch loops below.
-#define NABLA_REVERSE_Unary(name)                                                          \
+#define NABLA_REVERSE_Unary(name)                                                        \
   Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, 0.0, slot[i].value, da, db); \
   slot[arg.a0].adjoint += w * da;
-#define NABLA_REVERSE_Binary(name)                                                            \
-  Rule<Op::name>::partials<double>(slot[arg.a0].value, slot[arg.a1].value, 0.0, slot[i].value, \
-                                   da, db);                                                   \
-  slot[arg.a0].adjoint += w * da;                                                             \
+#define NABLA_REVERSE_Binary(name)                                                                 \
+  Rule<Op::name>::partials<double>(slot[arg.a0].value, slot[arg.a1].value, 0.0, slot[i].value, da, \
+                                   db);                                                            \
+  slot[arg.a0].adjoint += w * da;                                                                  \
   slot[arg.a1].adjoint += w * db;
 #define NABLA_REVERSE_BinaryConst(name)                                                          \
   Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, cst[arg.a1], slot[i].value, da, db); \
   slot[arg.a0].adjoint += w * da;
 #define NABLA_REVERSE_ConstBinary(name) NABLA_REVERSE_BinaryConst(name)
-#define NABLA_REVERSE_CUSTOM                                                              \
-  {                                                                                       \
-    const CustomRecord& rec = customs_[arg.a0];                                           \
-    for (std::uint32_t k = 0; k < rec.count; ++k)                                         \
+#define NABLA_REVERSE_CUSTOM                                                                \
+  {                                                                                         \
+    const CustomRecord& rec = customs_[arg.a0];                                             \
+    for (std::uint32_t k = 0; k < rec.count; ++k)                                           \
       slot[custom_inputs_[rec.offset + k]].adjoint += w * custom_partials_[rec.offset + k]; \
   }
 
@@ -270,21 +272,24 @@ inline void Tape::reverse_from(std::uint32_t from, double seed, std::uint32_t st
   // shared switch on long tapes.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
-  static void* const handlers[] = {
-      &&on_Input, &&on_Custom, &&on_Custom, &&on_Extension, &&on_ExtOutput,
+  static void* const handlers[] = {&&on_Input,
+                                   &&on_Custom,
+                                   &&on_Custom,
+                                   &&on_Extension,
+                                   &&on_ExtOutput,
 #define NABLA_X(name, kind, text) &&on_##name,
-      NABLA_ELEMENTARY_OPS(NABLA_X)
+                                   NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
   };
-#define NABLA_NEXT                                                    \
-  do {                                                                \
-    if (i == stop) goto done;                                         \
-    --i;                                                              \
-    w = slot[i].adjoint;                                              \
+#define NABLA_NEXT                                                          \
+  do {                                                                      \
+    if (i == stop) goto done;                                               \
+    --i;                                                                    \
+    w = slot[i].adjoint;                                                    \
     /* A zero adjoint contributes nothing; skipping it keeps 0·inf out. */ \
-    if (w == 0.0 && ops[i] != Op::Extension) goto skip;               \
-    arg = args[i];                                                    \
-    goto* handlers[static_cast<std::size_t>(ops[i])];                 \
+    if (w == 0.0 && ops[i] != Op::Extension) goto skip;                     \
+    arg = args[i];                                                          \
+    goto* handlers[static_cast<std::size_t>(ops[i])];                       \
   } while (false)
 skip:
   NABLA_NEXT;
@@ -299,8 +304,7 @@ on_Extension:
 on_ExtOutput:
   extensions_[arg.a0]->add_output_adjoint(arg.a1, w);
   NABLA_NEXT;
-#define NABLA_X(name, kind, text) \
-  on_##name : NABLA_REVERSE_##kind(name) NABLA_NEXT;
+#define NABLA_X(name, kind, text) on_##name : NABLA_REVERSE_##kind(name) NABLA_NEXT;
   NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
 #undef NABLA_NEXT

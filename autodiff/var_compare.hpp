@@ -45,15 +45,15 @@ inline bool compare(Comparison::Relation rel, const Var& a, const Var& b) {
 
 }  // namespace detail
 
-#define NABLA_VAR_COMPARISON(symbol, relation)                                         \
-  inline bool operator symbol(const Var& a, const Var& b) {                            \
-    return detail::compare(Comparison::Relation::relation, a, b);                      \
-  }                                                                                    \
-  inline bool operator symbol(const Var& a, double b) {                                \
-    return detail::compare(Comparison::Relation::relation, a, Var(b));                 \
-  }                                                                                    \
-  inline bool operator symbol(double a, const Var& b) {                                \
-    return detail::compare(Comparison::Relation::relation, Var(a), b);                 \
+#define NABLA_VAR_COMPARISON(symbol, relation)                         \
+  inline bool operator symbol(const Var& a, const Var& b) {            \
+    return detail::compare(Comparison::Relation::relation, a, b);      \
+  }                                                                    \
+  inline bool operator symbol(const Var& a, double b) {                \
+    return detail::compare(Comparison::Relation::relation, a, Var(b)); \
+  }                                                                    \
+  inline bool operator symbol(double a, const Var& b) {                \
+    return detail::compare(Comparison::Relation::relation, Var(a), b); \
   }
 NABLA_VAR_COMPARISON(<, Less)
 NABLA_VAR_COMPARISON(<=, LessEqual)

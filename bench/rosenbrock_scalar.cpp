@@ -84,12 +84,12 @@ void run(std::size_t n, int reps) {
   fmt::print(
       "| {:.0e} | nabla record + reverse | {:.2f} | **{:.1f}x** | {:.2f} ns/record, {} records | "
       "{:.1f} B/record |\n",
-      static_cast<double>(n), ad, ad / primal,
-      ad * 1e6 / static_cast<double>(stats.operations), stats.operations,
-      stats.bytes_per_operation);
-  fmt::print("|   | (spread nabla: {:.2f}–{:.2f} ms over {} reps; gradient error {:.1e}) | | | | |\n",
-             nabla::bench::quantile(t_tape, 0.0), nabla::bench::quantile(t_tape, 1.0), reps,
-             err / std::max(1.0, scale));
+      static_cast<double>(n), ad, ad / primal, ad * 1e6 / static_cast<double>(stats.operations),
+      stats.operations, stats.bytes_per_operation);
+  fmt::print(
+      "|   | (spread nabla: {:.2f}–{:.2f} ms over {} reps; gradient error {:.1e}) | | | | |\n",
+      nabla::bench::quantile(t_tape, 0.0), nabla::bench::quantile(t_tape, 1.0), reps,
+      err / std::max(1.0, scale));
 }
 
 }  // namespace

@@ -69,7 +69,12 @@ class FiniteSum final : public Objective {
       g.setZero();
       return total.value();
     }
-    tape_.reverse(total);
+    // The inputs are the first d records of the cleared tape and propagate nothing: the sweep
+    // stops where they begin (tape_.reverse keeps the checks for anything unusual).
+    if (total.stamp() == tape_.stamp() && total.index() >= static_cast<std::uint32_t>(d))
+      tape_.reverse_from(total.index(), 1.0, static_cast<std::uint32_t>(d));
+    else
+      tape_.reverse(total);
     for (Eigen::Index j = 0; j < d; ++j) g[j] = tape_.adjoint_at(wv_[j].index());
     return total.value();
   }
