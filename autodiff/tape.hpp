@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "default_init_allocator.hpp"
 #include "error.hpp"
 #include "extension.hpp"
 #include "op.hpp"
@@ -185,6 +186,8 @@ class Tape {
     double value;
     double adjoint;
   };
+  static void write_input_vars(const double* x, std::size_t n, std::uint32_t first,
+                               std::uint32_t stamp, Var* out) noexcept;
   void grow(std::size_t needed);
   void grow_constants();
   void reserve_custom(std::size_t count);
@@ -203,8 +206,8 @@ class Tape {
   std::size_t constants_size_ = 0;
   std::size_t constants_capacity_ = 0;
   std::vector<CustomRecord> customs_;
-  std::vector<std::uint32_t> custom_inputs_;
-  std::vector<double> custom_partials_;
+  std::vector<std::uint32_t, detail::DefaultInitAllocator<std::uint32_t>> custom_inputs_;
+  std::vector<double, detail::DefaultInitAllocator<double>> custom_partials_;
   std::vector<std::unique_ptr<Extension>> extensions_;
   std::vector<Comparison> comparisons_;
   std::size_t memory_limit_ = detail::default_memory_limit();
