@@ -75,7 +75,8 @@ class FiniteSum final : public Objective {
       tape_.reverse_from(total.index(), 1.0, static_cast<std::uint32_t>(d));
     else
       tape_.reverse(total);
-    for (Eigen::Index j = 0; j < d; ++j) g[j] = tape_.adjoint_at(wv_[j].index());
+    // wv_ are records 0..d−1 of the cleared tape (variables() above).
+    for (Eigen::Index j = 0; j < d; ++j) g[j] = tape_.adjoint_at(static_cast<std::size_t>(j));
     return total.value();
   }
 
@@ -115,10 +116,16 @@ class FiniteSum final : public Objective {
 
  private:
   static constexpr std::size_t chunk = 256;
+  // Shuffled rows come from memory in random order: ask for the next sample's row and target
+  // while this one is differentiated. Every cache line the row touches (a row need not start
+  // on a line boundary), and y_[i], which misses too once X has streamed through the cache.
   void prefetch_row(std::int64_t i) const {
-    const char* p = reinterpret_cast<const char*>(X_.data() + i * X_.cols());
-    const std::size_t bytes = static_cast<std::size_t>(X_.cols()) * sizeof(double);
-    for (std::size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off);
+    constexpr std::uintptr_t line = 64;
+    const auto first = reinterpret_cast<std::uintptr_t>(X_.data() + i * X_.cols()) & ~(line - 1);
+    const auto end = reinterpret_cast<std::uintptr_t>(X_.data() + (i + 1) * X_.cols());
+    for (std::uintptr_t a = first; a < end; a += line)
+      __builtin_prefetch(reinterpret_cast<const void*>(a));
+    __builtin_prefetch(y_.data() + i);
   }
   Var term(std::int64_t i) {
     const SampleView x(X_.data() + i * X_.cols(), X_.cols());
