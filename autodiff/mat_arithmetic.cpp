@@ -267,6 +267,30 @@ class ReciprocalNode final : public MatNode {
     a_.add_adjoint_each([=](Eigen::Index k) { return d[k] == 0.0 ? 0.0 : -d[k] * r[k] / a[k]; });
   }
 
+ protected:
+  // dC/dA = −c/A² = −C/A, d²C/dA² = 2c/A³ = 2C/A². Zero tangents or adjoints contribute
+  // nothing (no 0·inf at A = 0), as in backward().
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    const Eigen::MatrixXd ta = a_.tangent();
+    tangent_.resize(value_.rows(), value_.cols());
+    for (Eigen::Index k = 0; k < value_.size(); ++k)
+      tangent_(k) = ta(k) == 0.0 ? 0.0 : -ta(k) * value_(k) / a_.value()(k);
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    if (!a_.active()) return;
+    const Eigen::MatrixXd ta = a_.tangent();
+    const Eigen::MatrixXd& a = a_.value();
+    Eigen::MatrixXd gv(value_.rows(), value_.cols()), gt(value_.rows(), value_.cols());
+    for (Eigen::Index k = 0; k < value_.size(); ++k) {
+      const double v = dual_adjoint_v_(k);
+      const double t = dual_adjoint_t_(k);
+      gv(k) = v == 0.0 ? 0.0 : -v * value_(k) / a(k);
+      gt(k) = (t == 0.0 ? 0.0 : -t * value_(k) / a(k)) +
+              (v == 0.0 || ta(k) == 0.0 ? 0.0 : 2.0 * v * ta(k) * value_(k) / (a(k) * a(k)));
+    }
+    a_.add_dual_adjoint(gv, gt);
+  }
+
  private:
   MatOperand a_;
   double c_;

@@ -48,7 +48,6 @@ class MseNode final : public ScalarNode {
   }
 
  private:
- private:
   MatOperand p_;
   MatOperand y_;
 };
@@ -72,6 +71,39 @@ class BceNode final : public ScalarNode {
     const double* y = y_.value().data();
     z_.add_adjoint_each([=](Eigen::Index k) { return s * (math::sigmoid(z[k]) - y[k]); });
     y_.add_adjoint_each([=](Eigen::Index k) { return -s * z[k]; });
+  }
+
+ protected:
+  // L = mean(softplus(z) − y·z): ∂L/∂z = (σ(z) − y)/n, ∂L/∂y = −z/n, ∂²L/∂z² = σ(1 − σ)/n,
+  // ∂²L/∂z∂y = −1/n, ∂²L/∂y² = 0.
+  double forward_tangent() override {
+    const Eigen::MatrixXd& z = z_.value();
+    const Eigen::MatrixXd& y = y_.value();
+    const Eigen::MatrixXd tz = z_.tangent();
+    const Eigen::MatrixXd ty = y_.tangent();
+    double s = 0.0;
+    for (Eigen::Index k = 0; k < z.size(); ++k)
+      s += (math::sigmoid(z(k)) - y(k)) * tz(k) - z(k) * ty(k);
+    return z.size() == 0 ? 0.0 : s / static_cast<double>(z.size());
+  }
+  void backward_dual(Dual w) override {
+    const Eigen::MatrixXd& z = z_.value();
+    const Eigen::MatrixXd& y = y_.value();
+    const Eigen::MatrixXd tz = z_.tangent();
+    const Eigen::MatrixXd ty = y_.tangent();
+    const auto n = static_cast<double>(z.size());
+    const double sv = w.v / n;
+    const double st = w.t / n;
+    if (z_.active()) {
+      Eigen::MatrixXd gv(z.rows(), z.cols()), gt(z.rows(), z.cols());
+      for (Eigen::Index k = 0; k < z.size(); ++k) {
+        const double p = math::sigmoid(z(k));
+        gv(k) = sv * (p - y(k));
+        gt(k) = st * (p - y(k)) + sv * (p * (1.0 - p) * tz(k) - ty(k));
+      }
+      z_.add_dual_adjoint(gv, gt);
+    }
+    if (y_.active()) y_.add_dual_adjoint(-sv * z, -st * z - sv * tz);
   }
 
  private:
@@ -126,7 +158,6 @@ class CrossEntropyNode final : public ScalarNode {
   }
 
  private:
- private:
   MatOperand z_;
   std::vector<int> labels_;
   Eigen::VectorXd lse_;
@@ -150,6 +181,32 @@ class HingeNode final : public ScalarNode {
     s_.add_adjoint_each([=](Eigen::Index k) { return 1.0 - y[k] * s[k] > 0.0 ? -c * y[k] : 0.0; });
   }
   void remember_branches() override { branches_ = sides(); }
+
+ protected:
+  // Piecewise linear: slope −y/n where the margin 1 − y·s is positive, 0 elsewhere (at the
+  // kink the minimum-norm subgradient 0, as backward()); the second derivative is 0 away
+  // from kinks and taken as 0 at them.
+  double forward_tangent() override {
+    const Eigen::MatrixXd& s = s_.value();
+    const Eigen::MatrixXd& y = y_.value();
+    const Eigen::MatrixXd ts = s_.tangent();
+    double total = 0.0;
+    for (Eigen::Index k = 0; k < s.size(); ++k)
+      if (1.0 - y(k) * s(k) > 0.0) total -= y(k) * ts(k);
+    return s.size() == 0 ? 0.0 : total / static_cast<double>(s.size());
+  }
+  void backward_dual(Dual w) override {
+    if (!s_.active()) return;
+    const Eigen::MatrixXd& s = s_.value();
+    const Eigen::MatrixXd& y = y_.value();
+    const auto n = static_cast<double>(s.size());
+    Eigen::MatrixXd slope(s.rows(), s.cols());
+    for (Eigen::Index k = 0; k < s.size(); ++k)
+      slope(k) = 1.0 - y(k) * s(k) > 0.0 ? -y(k) / n : 0.0;
+    s_.add_dual_adjoint(w.v * slope, w.t * slope);
+  }
+
+ public:
   [[nodiscard]] std::size_t changed_branches() const override {
     const std::vector<std::int8_t> now = sides();
     std::size_t n = 0;

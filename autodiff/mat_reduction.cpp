@@ -78,8 +78,13 @@ class ReduceNode final : public ScalarNode {
       case Reduce::Mean: return a.size() == 0 ? 0.0 : ta.mean();
       case Reduce::SquaredNorm: return 2.0 * a.cwiseProduct(ta).sum();
       case Reduce::Trace: return ta.trace();
-      default: unsupported("forward mode and second derivatives");
+      case Reduce::Norm:
+        // At 0 the minimum-norm subgradient 0, as backward() (and hypot) use.
+        return value_ == 0.0 ? 0.0 : a.cwiseProduct(ta).sum() / value_;
+      case Reduce::LogSumExp:
+        return a.size() == 0 ? 0.0 : (a.array() - value_).exp().matrix().cwiseProduct(ta).sum();
     }
+    return 0.0;
   }
   void backward_dual(Dual w) override {
     if (!a_.active()) return;
@@ -104,11 +109,23 @@ class ReduceNode final : public ScalarNode {
         a_.add_dual_adjoint(w.v * id, w.t * id);
         break;
       }
-      default: unsupported("second derivatives");
+      case Reduce::Norm: {
+        // g = a/‖a‖, ġ = ȧ/‖a‖ − a·(d‖a‖/dt)/‖a‖²; 0 at a = 0, as in backward().
+        if (value_ == 0.0) break;
+        const Eigen::MatrixXd g = a / value_;
+        a_.add_dual_adjoint(w.v * g, w.t * g + (w.v / value_) * (a_.tangent() - tangent_ * g));
+        break;
+      }
+      case Reduce::LogSumExp: {
+        // g = softmax(a), ġ = g ⊙ (ȧ − d lse/dt).
+        const Eigen::MatrixXd g = (a.array() - value_).exp().matrix();
+        const Eigen::MatrixXd gt = g.cwiseProduct((a_.tangent().array() - tangent_).matrix());
+        a_.add_dual_adjoint(w.v * g, w.t * g + w.v * gt);
+        break;
+      }
     }
   }
 
- private:
  private:
   Reduce kind_;
   MatOperand a_;
@@ -136,7 +153,6 @@ class DotNode final : public ScalarNode {
     if (b_.active()) b_.add_dual_adjoint(w.v * a_.value(), w.t * a_.value() + w.v * a_.tangent());
   }
 
- private:
  private:
   MatOperand a_;
   MatOperand b_;
@@ -225,7 +241,95 @@ class AxisNode final : public MatNode {
     }
   }
 
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    const Eigen::MatrixXd ta = a_.tangent();
+    const Eigen::MatrixXd& a = a_.value();
+    switch (kind_) {
+      case Axis::RowSums: tangent_ = ta.rowwise().sum(); break;
+      case Axis::ColSums: tangent_ = ta.colwise().sum(); break;
+      case Axis::RowMeans: tangent_ = ta.rowwise().mean(); break;
+      case Axis::ColMeans: tangent_ = ta.colwise().mean(); break;
+      case Axis::RowLse:
+        // d lse_i = Σ_j softmax_ij ȧ_ij
+        tangent_ = softmax_of_lse(a).cwiseProduct(ta).rowwise().sum();
+        break;
+      case Axis::Softmax: {
+        // Ṡ = S ⊙ (Ȧ − rowsum(S ⊙ Ȧ))
+        const Eigen::VectorXd inner = value_.cwiseProduct(ta).rowwise().sum();
+        tangent_ = value_.cwiseProduct(ta.colwise() - inner);
+        break;
+      }
+      case Axis::LogSoftmax: {
+        // L̇ = Ȧ − rowsum(S ⊙ Ȧ), S = exp(L)
+        const Eigen::VectorXd inner =
+            value_.array().exp().matrix().cwiseProduct(ta).rowwise().sum();
+        tangent_ = ta.colwise() - inner;
+        break;
+      }
+    }
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    if (!a_.active()) return;
+    const Eigen::MatrixXd& a = a_.value();
+    const Eigen::Index r = a.rows();
+    const Eigen::Index c = a.cols();
+    const Eigen::MatrixXd& dv = dual_adjoint_v_;
+    const Eigen::MatrixXd& dt = dual_adjoint_t_;
+    const auto rd = static_cast<double>(r);
+    const auto cd = static_cast<double>(c);
+    switch (kind_) {
+      case Axis::RowSums: a_.add_dual_adjoint(dv.replicate(1, c), dt.replicate(1, c)); break;
+      case Axis::ColSums: a_.add_dual_adjoint(dv.replicate(r, 1), dt.replicate(r, 1)); break;
+      case Axis::RowMeans:
+        a_.add_dual_adjoint((dv / cd).replicate(1, c), (dt / cd).replicate(1, c));
+        break;
+      case Axis::ColMeans:
+        a_.add_dual_adjoint((dv / rd).replicate(r, 1), (dt / rd).replicate(r, 1));
+        break;
+      case Axis::RowLse: {
+        // g_ij = d_i S_ij; ġ_ij = ḋ_i S_ij + d_i Ṡ_ij with Ṡ_ij = S_ij (ȧ_ij − lsė_i).
+        const Eigen::MatrixXd s = softmax_of_lse(a);
+        const Eigen::MatrixXd sdot = s.cwiseProduct(a_.tangent().colwise() - tangent_.col(0));
+        a_.add_dual_adjoint(
+            (s.array().colwise() * dv.col(0).array()).matrix(),
+            (s.array().colwise() * dt.col(0).array() + sdot.array().colwise() * dv.col(0).array())
+                .matrix());
+        break;
+      }
+      case Axis::Softmax: {
+        // g = S ⊙ (d − rowsum(d ⊙ S)); ġ = Ṡ ⊙ (d − rowsum(d ⊙ S))
+        //                                   + S ⊙ (ḋ − rowsum(ḋ ⊙ S + d ⊙ Ṡ)).
+        const Eigen::MatrixXd& s = value_;
+        const Eigen::MatrixXd& sdot = tangent_;
+        const Eigen::VectorXd inner_v = dv.cwiseProduct(s).rowwise().sum();
+        const Eigen::VectorXd inner_t =
+            (dt.cwiseProduct(s) + dv.cwiseProduct(sdot)).rowwise().sum();
+        a_.add_dual_adjoint(
+            s.cwiseProduct(dv.colwise() - inner_v),
+            sdot.cwiseProduct(dv.colwise() - inner_v) + s.cwiseProduct(dt.colwise() - inner_t));
+        break;
+      }
+      case Axis::LogSoftmax: {
+        // g = d − S ⊙ rowsum(d); ġ = ḋ − S ⊙ rowsum(ḋ) − Ṡ ⊙ rowsum(d), Ṡ = S ⊙ L̇.
+        const Eigen::MatrixXd s = value_.array().exp().matrix();
+        const Eigen::MatrixXd sdot = s.cwiseProduct(tangent_);
+        const Eigen::VectorXd total_v = dv.rowwise().sum();
+        const Eigen::VectorXd total_t = dt.rowwise().sum();
+        a_.add_dual_adjoint(dv - (s.array().colwise() * total_v.array()).matrix(),
+                            dt - (s.array().colwise() * total_t.array()).matrix() -
+                                (sdot.array().colwise() * total_v.array()).matrix());
+        break;
+      }
+    }
+  }
+
  private:
+  // exp(a_ij − lse_i): the row-wise softmax of a, from this record's value (RowLse only).
+  [[nodiscard]] Eigen::MatrixXd softmax_of_lse(const Eigen::MatrixXd& a) const {
+    return (a.colwise() - value_.col(0)).array().exp().matrix();
+  }
+
   Axis kind_;
   MatOperand a_;
 };

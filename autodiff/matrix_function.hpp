@@ -98,7 +98,20 @@ class MatrixFunctionNode final : public MatNode {
     }
   }
 
+ protected:
+  // A value and a VJP say nothing about second derivatives, and a JVP from VJPs alone would
+  // take one VJP per output entry: forward mode and Hessians refuse, naming the operation.
+  void forward_tangent(const ScalarTangents& /*st*/) override { refuse(); }
+  void backward_dual(Dual* /*adjoints*/) override { refuse(); }
+
  private:
+  [[noreturn]] void refuse() const {
+    throw Error(fmt::format(
+        "nabla: the custom matrix operation '{}' (matrix_function) has only a value and a "
+        "vector-Jacobian product: forward mode (jvp) and second derivatives (hvp, hessian) "
+        "through it are not available",
+        impl_->name));
+  }
   [[nodiscard]] std::array<const Eigen::MatrixXd*, N> pointers() const {
     std::array<const Eigen::MatrixXd*, N> p{};
     for (std::size_t k = 0; k < N; ++k) p[k] = &in_[k].value();

@@ -26,6 +26,26 @@ class SolveNode final : public MatNode {
     if (b_.active()) b_.add_adjoint(db);
   }
 
+ protected:
+  // X = A⁻¹B: Ẋ = A⁻¹(Ḃ − Ȧ·X), with the factorisation of evaluate().
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    Eigen::MatrixXd rhs = b_.tangent();
+    if (a_.active()) rhs.noalias() -= a_.tangent() * value_;
+    tangent_ = lu_.solve(rhs);
+  }
+  // G = A⁻ᵀD gives dB += G, dA += −G·Xᵀ; its tangent Ġ = A⁻ᵀ(Ḋ − Ȧᵀ·G) (from
+  // d(A⁻ᵀ) = −A⁻ᵀȦᵀA⁻ᵀ), so dA's tangent is −Ġ·Xᵀ − G·Ẋᵀ.
+  void backward_dual(Dual* /*adjoints*/) override {
+    const Eigen::MatrixXd gv = lu_.transpose().solve(dual_adjoint_v_);
+    Eigen::MatrixXd rhs = dual_adjoint_t_;
+    if (a_.active()) rhs.noalias() -= a_.tangent().transpose() * gv;
+    const Eigen::MatrixXd gt = lu_.transpose().solve(rhs);
+    if (a_.active())
+      a_.add_dual_adjoint(-gv * value_.transpose(),
+                          -gt * value_.transpose() - gv * tangent_.transpose());
+    if (b_.active()) b_.add_dual_adjoint(gv, gt);
+  }
+
  private:
   MatOperand a_;
   MatOperand b_;
@@ -42,6 +62,17 @@ class LogDetNode final : public ScalarNode {
   }
   void backward(double w, Tape& /*tape*/) override {
     if (a_.active()) a_.add_adjoint(w * lu_.inverse().transpose());
+  }
+
+ protected:
+  // d log|det A| = tr(A⁻¹Ȧ); the gradient A⁻ᵀ has tangent −(A⁻¹ȦA⁻¹)ᵀ.
+  double forward_tangent() override { return lu_.solve(a_.tangent()).trace(); }
+  void backward_dual(Dual w) override {
+    if (!a_.active()) return;
+    const Eigen::MatrixXd inv = lu_.inverse();
+    const Eigen::MatrixXd inv_a_dot_inv = lu_.solve(a_.tangent()) * inv;
+    a_.add_dual_adjoint(w.v * inv.transpose(),
+                        w.t * inv.transpose() - w.v * inv_a_dot_inv.transpose());
   }
 
  private:

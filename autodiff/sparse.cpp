@@ -14,6 +14,15 @@ class SparseProductNode final : public detail::MatNode {
   void evaluate(const Tape* /*tape*/) override { value_ = *s_ * b_.value(); }
   void backward(Tape& /*tape*/) override { b_.add_adjoint(s_->transpose() * adjoint_); }
 
+ protected:
+  // Linear in B: the tangent is S·Ḃ and the dual adjoint maps through Sᵀ part by part.
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_ = *s_ * b_.tangent();
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    b_.add_dual_adjoint(s_->transpose() * dual_adjoint_v_, s_->transpose() * dual_adjoint_t_);
+  }
+
  private:
   std::shared_ptr<const SparseMatrixD> s_;
   detail::MatOperand b_;

@@ -6,6 +6,7 @@
 #include <autodiff/hessian.hpp>
 #include <autodiff/jvp.hpp>
 #include <autodiff/mat.hpp>
+#include <autodiff/matrix_function.hpp>
 #include <cmath>
 #include <random>
 #include <string>
@@ -635,7 +636,14 @@ TEST_CASE("second order and forward mode through matrix records") {
   const VectorXd j1 = nabla::jvp(matrix_path, x0, v);
   const VectorXd g2 = nabla::gradient(element_path, x0);
   CHECK(std::abs(j1[0] - g2.dot(v)) <= 1e-12 * std::max(1.0, std::abs(g2.dot(v))));
-  // An operation without second-order support says so.
-  CHECK_THROWS_AS((void)nabla::hessian([](const VectorXv& x) { return nabla::norm(Mat(x)); }, x0),
-                  nabla::Error);
+  // An operation without second-order support (a custom matrix function: value and VJP only)
+  // says so.
+  const auto twice = nabla::matrix_function<1>(
+      "twice", [](const MatrixXd& m) -> MatrixXd { return 2.0 * m; },
+      [](const MatrixXd& dc, const MatrixXd& /*c*/, const MatrixXd& /*m*/) -> MatrixXd {
+        return 2.0 * dc;
+      });
+  CHECK_THROWS_AS(
+      (void)nabla::hessian([&](const VectorXv& x) { return nabla::sum(twice(Mat(x))); }, x0),
+      nabla::Error);
 }
