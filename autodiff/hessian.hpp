@@ -16,12 +16,35 @@
 namespace nabla {
 
 template <class F>
-Eigen::MatrixXd hessian(F&& f, const Eigen::VectorXd& x) {
+requires(!detail::MatFunction<F>) Eigen::MatrixXd hessian(F&& f, const Eigen::VectorXd& x) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
   auto [xv, y] = detail::record_at(tape, f, x);
   detail::require_scalar_result<decltype(y)>();
   SecondOrderSweep sweep(tape, xv, y);
+  const Eigen::Index n = x.size();
+  Eigen::MatrixXd h(n, n);
+  Eigen::VectorXd e = Eigen::VectorXd::Zero(n);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    e[j] = 1.0;
+    sweep.run(e.data(), h.col(j).data());
+    e[j] = 0.0;
+  }
+  return (0.5 * (h + h.transpose())).eval();
+}
+
+// The Hessian of f(const nabla::Mat&) → Var at any Eigen matrix X, with respect to vec(X)
+// (column-major): an X.size() × X.size() matrix, H(i, j) = ∂²f / ∂vec(X)ᵢ ∂vec(X)ⱼ.
+//   auto loss = [&](const nabla::Mat& w) { return nabla::mse(Xc * w, y); };
+//   Eigen::MatrixXd h = nabla::hessian(loss, w0);   // (2/l)·XᵀX
+template <class F, class Derived>
+requires detail::MatFunction<F> Eigen::MatrixXd hessian(F&& f,
+                                                        const Eigen::MatrixBase<Derived>& x) {
+  detail::ScopedTape scope;
+  const Mat xm = variable(x);
+  const auto y = std::invoke(f, xm);
+  detail::require_scalar_result<decltype(y)>();
+  detail::MatSecondOrderSweep sweep(scope.tape(), xm, y);
   const Eigen::Index n = x.size();
   Eigen::MatrixXd h(n, n);
   Eigen::VectorXd e = Eigen::VectorXd::Zero(n);

@@ -52,7 +52,8 @@ class SecondOrderSweep {
 
 // H_f(x)·v for f: Rⁿ → R written with Var.
 template <class F>
-Eigen::VectorXd hvp(F&& f, const Eigen::VectorXd& x, const Eigen::VectorXd& v) {
+requires(!detail::MatFunction<F>) Eigen::VectorXd
+    hvp(F&& f, const Eigen::VectorXd& x, const Eigen::VectorXd& v) {
   detail::require_same_size("hvp", "the direction v", x.size(), v.size());
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
@@ -61,6 +62,64 @@ Eigen::VectorXd hvp(F&& f, const Eigen::VectorXd& x, const Eigen::VectorXd& v) {
   SecondOrderSweep sweep(tape, xv, y);
   Eigen::VectorXd hv(x.size());
   sweep.run(v.data(), hv.data());
+  return hv;
+}
+
+// --- f written on matrix nodes: f(const nabla::Mat&) ------------------------------------------
+// x may be any Eigen matrix X; derivatives are taken with respect to vec(X), its entries in
+// column-major order (the convention of jacobian and the Mat gradient's .reshaped()). The
+// direction enters the sweep as the tangent of the matrix variable (LeafNode::set_tangent)
+// and H·v comes back as the tangent part of its dual adjoint.
+
+namespace detail {
+
+// The two dual sweeps over a recording of f(X) whose input is one matrix variable.
+class MatSecondOrderSweep {
+ public:
+  MatSecondOrderSweep(Tape& tape, const Mat& x, const Var& y)
+      : leaf_(leaf_of(x)),
+        sweep_(tape, VectorXv(), y),
+        constant_(y.is_constant()),
+        direction_(x.rows(), x.cols()) {}
+
+  // H·vec(V) into hv (and vec(∇f) into gradient when it is not null); x.size() entries each.
+  void run(const double* v, double* hv, double* gradient = nullptr) {
+    const Eigen::Index n = direction_.size();
+    if (constant_) {
+      Eigen::Map<Eigen::VectorXd>(hv, n).setZero();
+      if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, n).setZero();
+      return;
+    }
+    direction_.reshaped() = Eigen::Map<const Eigen::VectorXd>(v, n);
+    leaf_.set_tangent(direction_);
+    leaf_.forget_dual_gradient();
+    sweep_.run(nullptr, nullptr);
+    leaf_.copy_dual_gradient(gradient, hv);
+  }
+
+ private:
+  LeafNode& leaf_;
+  SecondOrderSweep sweep_;
+  bool constant_;
+  Eigen::MatrixXd direction_;
+};
+
+}  // namespace detail
+
+// H_f(X)·v for f(const nabla::Mat&) returning a Var; v has X.size() entries (vec(V) for a
+// direction V shaped like X) and so has the result.
+template <class F, class Dx, class Dv>
+requires detail::MatFunction<F> Eigen::VectorXd hvp(F&& f, const Eigen::MatrixBase<Dx>& x,
+                                                    const Eigen::MatrixBase<Dv>& v) {
+  detail::require_same_size("hvp", "the direction v", x.size(), v.size());
+  detail::ScopedTape scope;
+  const Mat xm = variable(x);
+  const auto y = std::invoke(f, xm);
+  detail::require_scalar_result<decltype(y)>();
+  detail::MatSecondOrderSweep sweep(scope.tape(), xm, y);
+  const Eigen::VectorXd vv = v.reshaped();
+  Eigen::VectorXd hv(x.size());
+  sweep.run(vv.data(), hv.data());
   return hv;
 }
 

@@ -40,7 +40,8 @@ VectorXv outputs_of(R&& y) {
 
 // J_f(x)·v for f: Rⁿ → Rᵐ (f returns VectorXv, or Var for m = 1); v has n entries.
 template <class F>
-Eigen::VectorXd jvp(F&& f, const Eigen::VectorXd& x, const Eigen::VectorXd& v) {
+requires(!detail::MatFunction<F>) Eigen::VectorXd
+    jvp(F&& f, const Eigen::VectorXd& x, const Eigen::VectorXd& v) {
   detail::require_same_size("jvp", "the direction v", x.size(), v.size());
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
@@ -53,6 +54,34 @@ Eigen::VectorXd jvp(F&& f, const Eigen::VectorXd& x, const Eigen::VectorXd& v) {
   for (Eigen::Index k = 0; k < out.size(); ++k)
     if (!out[k].is_constant()) jv[k] = tangents[out[k].index()];
   return jv;
+}
+
+// J·v for f(const nabla::Mat&) returning a Mat or a Var, at any Eigen matrix X: the
+// derivative of vec(f(X)) along vec(V) (column-major, as jacobian(f, X)); v has X.size()
+// entries, the result f(X).size() (1 for a Var). The direction is the tangent of the matrix
+// variable, carried through the matrix records by their tangent hooks.
+template <class F, class Dx, class Dv>
+requires detail::MatFunction<F> Eigen::VectorXd jvp(F&& f, const Eigen::MatrixBase<Dx>& x,
+                                                    const Eigen::MatrixBase<Dv>& v) {
+  detail::require_same_size("jvp", "the direction v", x.size(), v.size());
+  detail::ScopedTape scope;
+  Tape& tape = scope.tape();
+  const Mat xm = variable(x);
+  const auto y = std::invoke(f, xm);
+  using R = std::decay_t<decltype(y)>;
+  static_assert(std::is_same_v<R, Mat> || std::is_same_v<R, Var>,
+                "nabla::jvp: a function of a Mat must return a nabla::Mat or a nabla::Var");
+  Eigen::MatrixXd direction(x.rows(), x.cols());
+  direction.reshaped() = v.reshaped();
+  detail::leaf_of(xm).set_tangent(direction);
+  std::vector<double> tangents(tape.size(), 0.0);
+  tangent_sweep(tape, tangents.data());
+  if constexpr (std::is_same_v<R, Var>) {
+    return Eigen::VectorXd::Constant(1, y.is_constant() ? 0.0 : tangents[y.index()]);
+  } else {
+    if (y.is_constant()) return Eigen::VectorXd::Zero(y.size());
+    return y.node()->tangent_matrix().reshaped();
+  }
 }
 
 // The m×n Jacobian of f: Rⁿ → Rᵐ from one recording, by n tangent sweeps (Mode::Forward,

@@ -325,17 +325,39 @@ class LeafNode final : public MatNode {
   void forget_gradient() noexcept { has_gradient_ = false; }
   // The direction of this variable in a forward-mode sweep (zero unless set).
   void set_tangent(const Eigen::MatrixXd& t) { tangent_ = t; }
+  // The dual adjoint of the last second-order sweep that reached this record: its value part
+  // is the gradient, its tangent part H·vec(tangent) (both column-major; zero if nothing
+  // depended on it). hvp/hessian of a Mat function read them here.
+  void copy_dual_gradient(double* value, double* tangent) const {
+    const Eigen::Index n = value_.size();
+    if (value != nullptr) {
+      if (has_dual_gradient_)
+        Eigen::Map<Eigen::VectorXd>(value, n) = dual_adjoint_v_.reshaped();
+      else
+        Eigen::Map<Eigen::VectorXd>(value, n).setZero();
+    }
+    if (tangent != nullptr) {
+      if (has_dual_gradient_)
+        Eigen::Map<Eigen::VectorXd>(tangent, n) = dual_adjoint_t_.reshaped();
+      else
+        Eigen::Map<Eigen::VectorXd>(tangent, n).setZero();
+    }
+  }
+  void forget_dual_gradient() noexcept { has_dual_gradient_ = false; }
 
  protected:
   void forward_tangent(const ScalarTangents& /*st*/) override {
     if (tangent_.rows() != value_.rows() || tangent_.cols() != value_.cols())
       tangent_.setZero(value_.rows(), value_.cols());
   }
-  void backward_dual(Dual* /*adjoints*/) override {}  // an input: nothing further back
+  // An input: nothing further back; the dual adjoint stays for copy_dual_gradient (the sweep
+  // clears only the flag, the next one zeroes the matrices before adding).
+  void backward_dual(Dual* /*adjoints*/) override { has_dual_gradient_ = true; }
 
  private:
   Eigen::MatrixXd gradient_;
   bool has_gradient_ = false;
+  bool has_dual_gradient_ = false;
 };
 
 }  // namespace nabla::detail

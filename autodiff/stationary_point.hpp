@@ -34,6 +34,8 @@ struct StationaryPoint {
   Eigen::VectorXd eigenvalues;  // ascending
 };
 
+// f may be written with Var (f(const VectorXv&) or a generic lambda) or on matrix nodes
+// (f(const nabla::Mat&), which then gets x as an x.size()×1 matrix variable).
 // gradient_tolerance: ‖∇f‖∞ above it means not stationary. An eigenvalue counts as zero when
 // |λ| ≤ eigen_tolerance · max(1, max|λ|).
 template <class F>
