@@ -5,6 +5,7 @@
 // their own.
 #pragma once
 
+#include "eigen_mixed_product.hpp"
 #include "eigen_support.hpp"
 #include "functional.hpp"
 #include "gradcheck.hpp"
