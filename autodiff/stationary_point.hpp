@@ -34,24 +34,16 @@ struct StationaryPoint {
   Eigen::VectorXd eigenvalues;  // ascending
 };
 
-// f may be written with Var (f(const VectorXv&) or a generic lambda) or on matrix nodes
-// (f(const nabla::Mat&), which then gets x as an x.size()×1 matrix variable).
-// gradient_tolerance: ‖∇f‖∞ above it means not stationary. An eigenvalue counts as zero when
-// |λ| ≤ eigen_tolerance · max(1, max|λ|).
-template <class F>
-StationaryPoint classify_stationary_point(F&& f, const Eigen::VectorXd& x,
-                                          double gradient_tolerance = 1e-8,
-                                          double eigen_tolerance = 1e-10) {
-  StationaryPoint p;
-  p.gradient = gradient(f, x);
+namespace detail {
+// Fills p.kind from p.gradient and p.hessian (and p.gradient_norm, p.eigenvalues).
+inline void classify(StationaryPoint& p, double gradient_tolerance, double eigen_tolerance) {
   p.gradient_norm = p.gradient.size() == 0 ? 0.0 : p.gradient.cwiseAbs().maxCoeff();
-  p.hessian = hessian(f, x);
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(p.hessian, Eigen::EigenvaluesOnly);
   p.eigenvalues = eig.eigenvalues();
-  if (p.eigenvalues.size() == 0) return p;  // no variables: nothing to decide
+  if (p.eigenvalues.size() == 0) return;  // no variables: nothing to decide
   if (p.gradient_norm > gradient_tolerance) {
     p.kind = StationaryKind::NotStationary;
-    return p;
+    return;
   }
   const double scale = std::max(1.0, p.eigenvalues.cwiseAbs().maxCoeff());
   const double zero = eigen_tolerance * scale;
@@ -72,6 +64,34 @@ StationaryPoint classify_stationary_point(F&& f, const Eigen::VectorXd& x,
     p.kind = StationaryKind::LocalMinimum;
   else if (negative)
     p.kind = StationaryKind::LocalMaximum;
+}
+}  // namespace detail
+
+// f written with Var (f(const VectorXv&) or a generic lambda), or on matrix nodes
+// (f(const nabla::Mat&), which then gets x as an x.size()×1 matrix variable).
+// gradient_tolerance: ‖∇f‖∞ above it means not stationary. An eigenvalue counts as zero when
+// |λ| ≤ eigen_tolerance · max(1, max|λ|).
+template <class F>
+StationaryPoint classify_stationary_point(F&& f, const Eigen::VectorXd& x,
+                                          double gradient_tolerance = 1e-8,
+                                          double eigen_tolerance = 1e-10) {
+  StationaryPoint p;
+  p.gradient = gradient(f, x);
+  p.hessian = hessian(f, x);
+  detail::classify(p, gradient_tolerance, eigen_tolerance);
+  return p;
+}
+
+// f(const nabla::Mat&) at a matrix X: gradient and Hessian with respect to vec(X)
+// (column-major), as hessian(f, X).
+template <class F, class Derived>
+requires detail::MatFunction<F> StationaryPoint
+classify_stationary_point(F&& f, const Eigen::MatrixBase<Derived>& x,
+                          double gradient_tolerance = 1e-8, double eigen_tolerance = 1e-10) {
+  StationaryPoint p;
+  p.gradient = gradient(f, x).reshaped();
+  p.hessian = hessian(f, x);
+  detail::classify(p, gradient_tolerance, eigen_tolerance);
   return p;
 }
 

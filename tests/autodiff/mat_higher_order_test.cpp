@@ -246,6 +246,35 @@ TEST_CASE("classify_stationary_point on Mat quadratics") {
         nabla::StationaryKind::NotStationary);
 }
 
+TEST_CASE("classify_stationary_point at a matrix: ‖W·A − B‖² at W = B·A⁻¹") {
+  // Hessian in vec(W) order: 2·(A·Aᵀ ⊗ I₂); its eigenvalues are those of 2·A·Aᵀ, each twice.
+  MatrixXd a(3, 3);
+  a << 2, 1, 0, 0, 1, -1, 1, 0, 3;
+  const MatrixXd b = random_matrix(2, 3, 51);
+  const Mat ac = nabla::constant(a);
+  auto f = [&](const Mat& w) { return nabla::squared_norm(w * ac - b); };
+  const MatrixXd w_star = b * a.inverse();
+  const nabla::StationaryPoint p = nabla::classify_stationary_point(f, w_star);
+  CHECK(p.kind == nabla::StationaryKind::LocalMinimum);
+  CHECK(p.gradient.size() == 6);
+  CHECK(p.gradient_norm < 1e-13);
+  MatrixXd expected = MatrixXd::Zero(6, 6);
+  const MatrixXd aat = 2.0 * a * a.transpose();
+  for (Eigen::Index i = 0; i < 3; ++i)
+    for (Eigen::Index j = 0; j < 3; ++j)
+      expected.block(2 * i, 2 * j, 2, 2).diagonal().setConstant(aat(i, j));
+  CHECK(rel_err(p.hessian, expected) < 1e-14);
+  const Eigen::SelfAdjointEigenSolver<MatrixXd> eig(aat);
+  VectorXd twice(6);
+  for (Eigen::Index k = 0; k < 3; ++k) twice.segment(2 * k, 2).setConstant(eig.eigenvalues()[k]);
+  CHECK(rel_err(p.eigenvalues, twice) < 1e-12);
+  // Away from W*: not stationary, gradient vec(2(W·A − B)·Aᵀ).
+  const MatrixXd w1 = w_star + random_matrix(2, 3, 52);
+  const nabla::StationaryPoint q = nabla::classify_stationary_point(f, w1);
+  CHECK(q.kind == nabla::StationaryKind::NotStationary);
+  CHECK(rel_err(q.gradient, VectorXd((2.0 * (w1 * a - b) * a.transpose()).reshaped())) < 1e-13);
+}
+
 TEST_CASE("declared VectorXv functions, declared Mat functions and generic lambdas") {
   const VectorXd x0(Eigen::Vector3d(0.5, -1.2, 0.8));
   const VectorXd v(Eigen::Vector3d(1.0, 0.25, -2.0));
