@@ -95,11 +95,7 @@ class UnaryNode final : public MatNode {
  public:
   [[nodiscard]] std::size_t changed_branches() const override {
     if constexpr (!has_kink(op)) return 0;
-    const std::vector<std::int8_t> now = sides();
-    std::size_t n = 0;
-    for (std::size_t k = 0; k < now.size() && k < branches_.size(); ++k)
-      n += now[k] != branches_[k] ? 1 : 0;
-    return n;
+    return detail::count_changed(branches_, sides());
   }
 
  private:

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "dual.hpp"
 #include "extension.hpp"
@@ -36,6 +37,16 @@ using ScalarTangents = std::function<double(std::uint32_t)>;
 void pooled_resize(Eigen::MatrixXd& m, Eigen::Index rows, Eigen::Index cols);
 // Hands m's storage to the pool (or frees it); m is left empty.
 void recycle(Eigen::MatrixXd& m) noexcept;
+
+// How many elements took another branch (side of a kink) now than when recorded: what a
+// kinked node's changed_branches() reports to replay.
+inline std::size_t count_changed(const std::vector<std::int8_t>& recorded,
+                                 const std::vector<std::int8_t>& now) {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < now.size() && k < recorded.size(); ++k)
+    n += now[k] != recorded[k] ? 1 : 0;
+  return n;
+}
 
 // A record whose output is a matrix.
 class MatNode : public Extension {
