@@ -15,14 +15,11 @@
 
 namespace nabla {
 
-template <class F>
-requires(!detail::MatFunction<F>) Eigen::MatrixXd hessian(F&& f, const Eigen::VectorXd& x) {
-  detail::ScopedTape scope;
-  Tape& tape = scope.tape();
-  auto [xv, y] = detail::record_at(tape, f, x);
-  detail::require_scalar_result<decltype(y)>();
-  SecondOrderSweep sweep(tape, xv, y);
-  const Eigen::Index n = x.size();
+namespace detail {
+// Column j of the Hessian is H·eⱼ, one second-order sweep each; the result is symmetrised (see
+// above).
+template <class Sweep>
+Eigen::MatrixXd hessian_by_columns(Sweep& sweep, Eigen::Index n) {
   Eigen::MatrixXd h(n, n);
   Eigen::VectorXd e = Eigen::VectorXd::Zero(n);
   for (Eigen::Index j = 0; j < n; ++j) {
@@ -31,6 +28,17 @@ requires(!detail::MatFunction<F>) Eigen::MatrixXd hessian(F&& f, const Eigen::Ve
     e[j] = 0.0;
   }
   return (0.5 * (h + h.transpose())).eval();
+}
+}  // namespace detail
+
+template <class F>
+requires(!detail::MatFunction<F>) Eigen::MatrixXd hessian(F&& f, const Eigen::VectorXd& x) {
+  detail::ScopedTape scope;
+  Tape& tape = scope.tape();
+  auto [xv, y] = detail::record_at(tape, f, x);
+  detail::require_scalar_result<decltype(y)>();
+  SecondOrderSweep sweep(tape, xv, y);
+  return detail::hessian_by_columns(sweep, x.size());
 }
 
 // The Hessian of f(const nabla::Mat&) → Var at any Eigen matrix X, with respect to vec(X)
@@ -45,15 +53,7 @@ requires detail::MatFunction<F> Eigen::MatrixXd hessian(F&& f,
   const auto y = std::invoke(f, xm);
   detail::require_scalar_result<decltype(y)>();
   detail::MatSecondOrderSweep sweep(scope.tape(), xm, y);
-  const Eigen::Index n = x.size();
-  Eigen::MatrixXd h(n, n);
-  Eigen::VectorXd e = Eigen::VectorXd::Zero(n);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    e[j] = 1.0;
-    sweep.run(e.data(), h.col(j).data());
-    e[j] = 0.0;
-  }
-  return (0.5 * (h + h.transpose())).eval();
+  return detail::hessian_by_columns(sweep, x.size());
 }
 
 }  // namespace nabla

@@ -88,7 +88,8 @@ requires detail::MatFunction<F> Eigen::VectorXd jvp(F&& f, const Eigen::MatrixBa
 // columns J·eⱼ) or m adjoint sweeps (Mode::Reverse, rows eₖᵀ·J); Mode::Auto takes the fewer.
 //   nabla::jacobian(f, x, nabla::Mode::Forward)
 template <class F>
-Eigen::MatrixXd jacobian(F&& f, const Eigen::VectorXd& x, Mode mode) {
+requires(!detail::MatFunction<F>) Eigen::MatrixXd
+    jacobian(F&& f, const Eigen::VectorXd& x, Mode mode) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
   auto [xv, y] = detail::record_at(tape, f, x);

@@ -9,16 +9,19 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <functional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "functional.hpp"
 #include "mat_type.hpp"
 #include "scoped_tape.hpp"
+#include "tangent_sweep.hpp"
 #include "tape.hpp"
 
 namespace nabla {
@@ -49,11 +52,13 @@ typename Derived::PlainObject gradient(F&& f, const Eigen::MatrixBase<Derived>& 
   return value_and_gradient(std::forward<F>(f), x).second;
 }
 
-// The Jacobian of vec(f(X)) with respect to vec(X) (column-major), for f returning a Mat:
-// one recording, one reverse sweep per output entry.
+// The Jacobian of vec(f(X)) with respect to vec(X) (column-major), for f returning a Mat, from
+// one recording: one reverse sweep per output entry (rows), or one tangent sweep per input
+// entry (columns, carried through the matrix records' tangent hooks). Mode::Auto takes the
+// fewer sweeps; Mode::Forward / Mode::Reverse choose.
 template <class F, class Derived>
-requires detail::MatFunction<F> Eigen::MatrixXd jacobian(F&& f,
-                                                         const Eigen::MatrixBase<Derived>& x) {
+requires detail::MatFunction<F> Eigen::MatrixXd jacobian(F&& f, const Eigen::MatrixBase<Derived>& x,
+                                                         Mode mode = Mode::Auto) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
   const Mat xm = variable(x);
@@ -63,6 +68,19 @@ requires detail::MatFunction<F> Eigen::MatrixXd jacobian(F&& f,
   Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(y.size(), x.size());
   if (y.is_constant()) return jac;
   detail::LeafNode& leaf = detail::leaf_of(xm);
+  if (mode == Mode::Forward || (mode == Mode::Auto && x.size() < y.size())) {
+    Eigen::MatrixXd direction = Eigen::MatrixXd::Zero(x.rows(), x.cols());
+    std::vector<double> tangents(tape.size());
+    for (Eigen::Index j = 0; j < x.size(); ++j) {
+      direction(j) = 1.0;
+      leaf.set_tangent(direction);
+      direction(j) = 0.0;
+      std::fill(tangents.begin(), tangents.end(), 0.0);
+      tangent_sweep(tape, tangents.data());
+      jac.col(j) = y.node()->tangent_matrix().reshaped();
+    }
+    return jac;
+  }
   Eigen::MatrixXd seed = Eigen::MatrixXd::Zero(y.rows(), y.cols());
   for (Eigen::Index k = 0; k < y.size(); ++k) {
     seed(k) = 1.0;
