@@ -114,13 +114,13 @@ requires detail::MatFunctionOfBlocks<F, Blocks...>
         F&& f, const Blocks&... blocks) {
   detail::ScopedTape scope;
   Tape& tape = scope.tape();
-  const std::array<Mat, sizeof...(Blocks)> xs{variable(Eigen::MatrixXd(blocks))...};
+  const std::array<Mat, sizeof...(Blocks)> xs{variable(blocks)...};
   auto y = std::apply([&f](const auto&... m) { return std::invoke(f, m...); }, xs);
   detail::require_scalar_result<decltype(y)>();
   for (const Mat& m : xs) detail::leaf_of(m).forget_gradient();
   tape.reverse(y);
   std::array<Eigen::MatrixXd, sizeof...(Blocks)> g;
-  for (std::size_t k = 0; k < xs.size(); ++k) g[k] = detail::leaf_of(xs[k]).gradient();
+  for (std::size_t k = 0; k < xs.size(); ++k) g[k] = detail::leaf_of(xs[k]).take_gradient();
   return {y.value(), std::move(g)};
 }
 

@@ -325,6 +325,12 @@ class LeafNode final : public MatNode {
     if (has_gradient_) return gradient_;
     return Eigen::MatrixXd::Zero(value_.rows(), value_.cols());
   }
+  // The gradient, moved out (no copy of a large matrix); the leaf forgets it.
+  [[nodiscard]] Eigen::MatrixXd take_gradient() {
+    if (!has_gradient_) return Eigen::MatrixXd::Zero(value_.rows(), value_.cols());
+    has_gradient_ = false;
+    return std::move(gradient_);
+  }
   // Writes the gradient into out[0 .. size) (column-major).
   void copy_gradient(double* out) const {
     const Eigen::Index n = value_.size();
