@@ -4,9 +4,9 @@
 // written with VectorXv. Medians of repeated runs; the target is a ratio of at most 5.
 #include <fmt/format.h>
 
-#include <autodiff/autodiff.hpp>
-#include <autodiff/hessian.hpp>
-#include <autodiff/hvp.hpp>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/functional/hessian.hpp>
+#include <nabla/autodiff/functional/hvp.hpp>
 #include <random>
 #include <vector>
 

@@ -2,9 +2,9 @@
 // against the hand-written two-pass (2/l)·Xᵀ(Xw − y), and replay against re-recording.
 // Single thread; see bench/README.md for the libtorch side.
 #include <Eigen/Core>
-#include <autodiff/autodiff.hpp>
-#include <autodiff/function.hpp>
-#include <autodiff/mat.hpp>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/functional/replay.hpp>
+#include <nabla/autodiff/matrix.hpp>
 
 #include "matrix_ab.hpp"
 

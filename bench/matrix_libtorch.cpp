@@ -5,8 +5,8 @@
 #include <torch/torch.h>
 
 #include <Eigen/Core>
-#include <autodiff/autodiff.hpp>
-#include <autodiff/mat.hpp>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/matrix.hpp>
 #include <vector>
 
 #include "matrix_ab.hpp"

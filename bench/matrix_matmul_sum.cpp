@@ -1,8 +1,8 @@
 // C = A·B then sum(C), n = 256: the gradient with respect to A and B through matrix nodes
 // against the Eigen primal (one product and a sum).
 #include <Eigen/Core>
-#include <autodiff/autodiff.hpp>
-#include <autodiff/mat.hpp>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/matrix.hpp>
 
 #include "matrix_ab.hpp"
 

@@ -2,9 +2,9 @@
 // the gradients of W1, b1, W2, b2) through matrix nodes against a hand-written Eigen backward,
 // and replay against re-recording (parameters packed in one vector for Function).
 #include <Eigen/Core>
-#include <autodiff/autodiff.hpp>
-#include <autodiff/function.hpp>
-#include <autodiff/mat.hpp>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/functional/replay.hpp>
+#include <nabla/autodiff/matrix.hpp>
 #include <vector>
 
 #include "matrix_ab.hpp"

@@ -2,9 +2,9 @@
 // (segments, element-wise ops), n = 10⁵ and 10⁶: the gradient through matrix nodes (recorded
 // each call, and replayed) against the plain-double primal and the hand-written gradient.
 #include <Eigen/Core>
-#include <autodiff/autodiff.hpp>
-#include <autodiff/function.hpp>
-#include <autodiff/mat.hpp>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/functional/replay.hpp>
+#include <nabla/autodiff/matrix.hpp>
 
 #include "matrix_ab.hpp"
 

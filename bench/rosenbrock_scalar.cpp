@@ -6,9 +6,9 @@
 // repetitions are reported.
 #include <fmt/format.h>
 
-#include <autodiff/autodiff.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <nabla/autodiff.hpp>
 #include <vector>
 
 #include "timing.hpp"

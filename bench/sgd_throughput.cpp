@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include <optim/optim.hpp>
+#include <nabla/optim.hpp>
 
 #include "timing.hpp"
 

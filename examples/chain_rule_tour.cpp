@@ -8,17 +8,17 @@
 //   chain_rule_tour --dot FILE      also writes the MSE example's graph as Graphviz DOT
 #include <fmt/format.h>
 
-#include <autodiff/autodiff.hpp>
-#include <autodiff/chain.hpp>
-#include <autodiff/dot_export.hpp>
-#include <autodiff/explain.hpp>
-#include <autodiff/hessian.hpp>
-#include <autodiff/hvp.hpp>
-#include <autodiff/jvp.hpp>
-#include <autodiff/stationary_point.hpp>
-#include <autodiff/vjp.hpp>
 #include <cmath>
 #include <cstdio>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/functional/hessian.hpp>
+#include <nabla/autodiff/functional/hvp.hpp>
+#include <nabla/autodiff/functional/jvp.hpp>
+#include <nabla/autodiff/functional/vjp.hpp>
+#include <nabla/autodiff/teaching/chain.hpp>
+#include <nabla/autodiff/teaching/dot_export.hpp>
+#include <nabla/autodiff/teaching/explain.hpp>
+#include <nabla/autodiff/teaching/stationary_point.hpp>
 #include <numbers>
 #include <string>
 #include <string_view>

@@ -2,7 +2,7 @@
 // Eigen, differentiated by nabla::gradient and checked against finite differences.
 #include <fmt/format.h>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
 int main() {
   const Eigen::MatrixXd X{{1.0, 2.0}, {-1.0, 0.5}, {0.3, -1.2}};  // one sample per row

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <utility>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
 using nabla::Var;
 using nabla::VectorXv;

@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include <autodiff/autodiff.hpp>
-#include <optim/hinge_certificate.hpp>
-#include <optim/optim.hpp>
+#include <nabla/autodiff.hpp>
+#include <nabla/optim.hpp>
+#include <nabla/optim/hinge_certificate.hpp>
 
 namespace opt = nabla::optim;
 using nabla::Var;

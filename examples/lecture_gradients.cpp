@@ -9,7 +9,7 @@
 #include <cmath>
 #include <string_view>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
 using nabla::Var;
 using nabla::VectorXv;

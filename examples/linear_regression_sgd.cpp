@@ -6,8 +6,8 @@
 
 #include <cstdio>
 
-#include <optim/least_squares.hpp>
-#include <optim/optim.hpp>
+#include <nabla/optim.hpp>
+#include <nabla/optim/least_squares.hpp>
 
 namespace opt = nabla::optim;
 using nabla::Var;

@@ -7,11 +7,11 @@
 
 #include <Eigen/Cholesky>
 
-#include <autodiff/autodiff.hpp>
-#include <autodiff/function.hpp>
-#include <autodiff/mat.hpp>
-#include <autodiff/stationary_point.hpp>
 #include <cmath>
+#include <nabla/autodiff.hpp>
+#include <nabla/autodiff/functional/replay.hpp>
+#include <nabla/autodiff/matrix.hpp>
+#include <nabla/autodiff/teaching/stationary_point.hpp>
 #include <random>
 
 int main() {

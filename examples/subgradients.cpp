@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
 using nabla::Var;
 using nabla::VectorXv;

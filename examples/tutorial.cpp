@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string_view>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
 namespace {
 

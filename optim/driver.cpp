@@ -1,4 +1,4 @@
-#include "driver.hpp"
+#include <nabla/optim/driver.hpp>
 
 #include <fmt/format.h>
 
@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
-#include "random.hpp"
+#include <nabla/optim/random.hpp>
 
 namespace nabla::optim {
 

@@ -5,10 +5,10 @@
 
 #include <Eigen/Core>
 
-#include "objective.hpp"
-#include "options.hpp"
-#include "result.hpp"
-#include "step_rules/method.hpp"
+#include <nabla/optim/objective.hpp>
+#include <nabla/optim/options.hpp>
+#include <nabla/optim/result.hpp>
+#include <nabla/optim/step_rules/method.hpp>
 
 namespace nabla::optim {
 

@@ -18,9 +18,9 @@
 #include <utility>
 #include <vector>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
-#include "objective.hpp"
+#include <nabla/optim/objective.hpp>
 
 namespace nabla::optim {
 

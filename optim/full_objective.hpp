@@ -7,9 +7,9 @@
 #include <type_traits>
 #include <utility>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
-#include "objective.hpp"
+#include <nabla/optim/objective.hpp>
 
 namespace nabla::optim {
 

@@ -1,4 +1,4 @@
-#include "hinge_certificate.hpp"
+#include <nabla/optim/hinge_certificate.hpp>
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

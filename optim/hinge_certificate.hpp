@@ -14,7 +14,7 @@
 
 #include <Eigen/Core>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 #include <vector>
 
 namespace nabla::optim {

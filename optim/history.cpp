@@ -1,4 +1,4 @@
-#include "history.hpp"
+#include <nabla/optim/history.hpp>
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <iterator>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

@@ -4,8 +4,8 @@
 
 #include <Eigen/Core>
 
-#include <autodiff/error.hpp>
 #include <cstdint>
+#include <nabla/autodiff/core/error.hpp>
 #include <string>
 #include <vector>
 

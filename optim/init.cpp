@@ -1,10 +1,10 @@
-#include "init.hpp"
+#include <nabla/optim/init.hpp>
 
 #include <fmt/format.h>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
-#include "random.hpp"
+#include <nabla/optim/random.hpp>
 
 namespace nabla::optim {
 

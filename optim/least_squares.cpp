@@ -1,11 +1,11 @@
-#include "least_squares.hpp"
+#include <nabla/optim/least_squares.hpp>
 
 #include <fmt/format.h>
 
 #include <Eigen/QR>
 #include <cmath>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

@@ -7,7 +7,7 @@
 
 #include <Eigen/Core>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

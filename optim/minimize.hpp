@@ -11,8 +11,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "driver.hpp"
-#include "full_objective.hpp"
+#include <nabla/optim/driver.hpp>
+#include <nabla/optim/full_objective.hpp>
 
 namespace nabla::optim {
 

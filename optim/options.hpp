@@ -9,8 +9,8 @@
 #include <functional>
 #include <optional>
 
-#include "schedule.hpp"
-#include "stop_criteria.hpp"
+#include <nabla/optim/schedule.hpp>
+#include <nabla/optim/stop_criteria.hpp>
 
 namespace nabla::optim {
 

@@ -8,9 +8,9 @@
 #include <limits>
 #include <string>
 
-#include "history.hpp"
-#include "run_state.hpp"
-#include "stop_reason.hpp"
+#include <nabla/optim/history.hpp>
+#include <nabla/optim/run_state.hpp>
+#include <nabla/optim/stop_reason.hpp>
 
 namespace nabla::optim {
 

@@ -1,4 +1,4 @@
-#include "run_state.hpp"
+#include <nabla/optim/run_state.hpp>
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include <iterator>
 #include <map>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

@@ -8,15 +8,15 @@
 #include <Eigen/Core>
 
 #include <array>
-#include <autodiff/error.hpp>
 #include <cstdint>
 #include <limits>
+#include <nabla/autodiff/core/error.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "schedule.hpp"
-#include "step_rules/step_state.hpp"
+#include <nabla/optim/schedule.hpp>
+#include <nabla/optim/step_rules/step_state.hpp>
 
 namespace nabla::optim {
 

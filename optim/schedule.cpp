@@ -1,4 +1,4 @@
-#include "schedule.hpp"
+#include <nabla/optim/schedule.hpp>
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <numbers>
 #include <utility>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

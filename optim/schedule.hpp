@@ -8,7 +8,7 @@
 #include <limits>
 #include <string>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

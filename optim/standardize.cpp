@@ -1,10 +1,10 @@
-#include "standardize.hpp"
+#include <nabla/optim/standardize.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include <autodiff/error.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla::optim {
 

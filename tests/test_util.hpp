@@ -5,8 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <autodiff/scalar.hpp>
 #include <cmath>
+#include <nabla/autodiff/scalar.hpp>
 #include <utility>
 
 namespace nabla_test {

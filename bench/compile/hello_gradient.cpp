@@ -1,5 +1,5 @@
 // Compile-time probe: one loss, one gradient call, through the full header.
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
 int main() {
   auto loss = [](const nabla::VectorXv& x) { return exp(x[0]) * x[1] * x[1] + x.squaredNorm(); };

@@ -1,5 +1,5 @@
 // Compile-time probe: one loss, one derivative call, through the scalar header (no Eigen).
-#include <autodiff/scalar.hpp>
+#include <nabla/autodiff/scalar.hpp>
 
 int main() {
   const double d = nabla::derivative([](nabla::Var x) { return exp(x) * sin(x) + x * x; }, 0.5);

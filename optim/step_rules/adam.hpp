@@ -2,7 +2,7 @@
 // w ← w − η m̂ / (√v̂ + ε) with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ): the same update.
 #pragma once
 
-#include "adam_update.hpp"
+#include <nabla/optim/step_rules/adam_update.hpp>
 
 namespace nabla::optim {
 

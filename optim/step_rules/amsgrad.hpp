@@ -2,7 +2,7 @@
 // denominator, so the effective step never grows.
 #pragma once
 
-#include "adam_update.hpp"
+#include <nabla/optim/step_rules/adam_update.hpp>
 
 namespace nabla::optim {
 

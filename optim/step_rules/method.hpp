@@ -5,17 +5,17 @@
 #include <string_view>
 #include <variant>
 
-#include "adadelta.hpp"
-#include "adagrad.hpp"
-#include "adam.hpp"
-#include "adamax.hpp"
-#include "adamw.hpp"
-#include "amsgrad.hpp"
-#include "gradient_descent.hpp"
-#include "momentum.hpp"
-#include "nadam.hpp"
-#include "nesterov.hpp"
-#include "rmsprop.hpp"
+#include <nabla/optim/step_rules/adadelta.hpp>
+#include <nabla/optim/step_rules/adagrad.hpp>
+#include <nabla/optim/step_rules/adam.hpp>
+#include <nabla/optim/step_rules/adamax.hpp>
+#include <nabla/optim/step_rules/adamw.hpp>
+#include <nabla/optim/step_rules/amsgrad.hpp>
+#include <nabla/optim/step_rules/gradient_descent.hpp>
+#include <nabla/optim/step_rules/momentum.hpp>
+#include <nabla/optim/step_rules/nadam.hpp>
+#include <nabla/optim/step_rules/nesterov.hpp>
+#include <nabla/optim/step_rules/rmsprop.hpp>
 
 namespace nabla::optim {
 

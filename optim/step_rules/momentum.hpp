@@ -8,7 +8,7 @@
 
 #include <Eigen/Core>
 
-#include "step_state.hpp"
+#include <nabla/optim/step_rules/step_state.hpp>
 
 namespace nabla::optim {
 

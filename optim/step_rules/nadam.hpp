@@ -7,7 +7,7 @@
 #include <Eigen/Core>
 #include <cmath>
 
-#include "step_state.hpp"
+#include <nabla/optim/step_rules/step_state.hpp>
 
 namespace nabla::optim {
 

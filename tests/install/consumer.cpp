@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include <autodiff/autodiff.hpp>
+#include <nabla/autodiff.hpp>
 
 int main() {
   // f(x) = x₀²·x₁ + sin(x₁), ∇f = (2x₀x₁, x₀² + cos x₁)

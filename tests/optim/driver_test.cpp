@@ -5,8 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include <optim/least_squares.hpp>
-#include <optim/optim.hpp>
+#include <nabla/optim.hpp>
+#include <nabla/optim/least_squares.hpp>
 
 namespace opt = nabla::optim;
 using nabla::Var;

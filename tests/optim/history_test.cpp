@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include <optim/optim.hpp>
+#include <nabla/optim.hpp>
 
 namespace opt = nabla::optim;
 

@@ -1,7 +1,7 @@
 // Seeded weight initialisation.
 #include <doctest/doctest.h>
 
-#include <optim/init.hpp>
+#include <nabla/optim/init.hpp>
 
 namespace opt = nabla::optim;
 

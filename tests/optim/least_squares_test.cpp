@@ -3,8 +3,8 @@
 
 #include <Eigen/Dense>
 
-#include <optim/least_squares.hpp>
-#include <optim/random.hpp>
+#include <nabla/optim/least_squares.hpp>
+#include <nabla/optim/random.hpp>
 
 namespace opt = nabla::optim;
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-#include <optim/optim.hpp>
+#include <nabla/optim.hpp>
 
 namespace opt = nabla::optim;
 using S = opt::Schedule;

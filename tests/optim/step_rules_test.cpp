@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <optim/optim.hpp>
+#include <nabla/optim.hpp>
 
 namespace opt = nabla::optim;
 using nabla::Var;

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include <optim/optim.hpp>
+#include <nabla/optim.hpp>
 
 namespace opt = nabla::optim;
 using nabla::Var;

@@ -1,0 +1,53 @@
+// The hook for records that are not one elementary scalar operation: vector-valued user
+// functions now, whole-matrix operations later. One Extension record sits in the tape's order
+// of evaluation like any other; its outputs are read through ExtOutput records after it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <nabla/autodiff/core/dual.hpp>
+
+namespace nabla {
+
+class Tape;
+
+class Extension {
+ public:
+  Extension() = default;
+  Extension(const Extension&) = delete;
+  Extension& operator=(const Extension&) = delete;
+  virtual ~Extension() = default;
+
+  [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+
+  // Reverse sweep: the adjoints of this record's outputs are complete (own_adjoint for its own
+  // scalar value, add_output_adjoint for ExtOutput records); add J^T times them to the inputs'
+  // adjoints and forget the output adjoints, so that the next sweep starts from zero.
+  virtual void reverse(double own_adjoint, Tape& tape) = 0;
+  virtual void add_output_adjoint(std::uint32_t output, double adjoint) = 0;
+
+  // Replay: recompute this record from the tape's current values; returns its own scalar value.
+  virtual double forward(const Tape& tape) = 0;
+  [[nodiscard]] virtual double output_value(std::uint32_t output) const = 0;
+
+  // Optional hooks: the defaults throw a nabla::Error that names the record.
+  // Forward-mode sweep: the tangents of the inputs are known; returns this record's own
+  // tangent, and output_tangent gives the tangents of its outputs.
+  virtual double tangent(const Tape& tape, const double* tangents);
+  [[nodiscard]] virtual double output_tangent(std::uint32_t output) const;
+
+  // Second order, forward over reverse: the same two sweeps on dual numbers, indexed by
+  // record. forward_dual returns this record's own value; reverse_dual adds J^T times the
+  // output adjoints (own_adjoint and those given to add_output_adjoint_dual) to `adjoints`.
+  virtual Dual forward_dual(const Dual* values);
+  [[nodiscard]] virtual Dual output_dual(std::uint32_t output) const;
+  virtual void reverse_dual(Dual own_adjoint, const Dual* values, Dual* adjoints);
+  virtual void add_output_adjoint_dual(std::uint32_t output, Dual adjoint);
+
+ protected:
+  // For the optional hooks above: throws a nabla::Error naming this record and `what`.
+  [[noreturn]] void unsupported(std::string_view what) const;
+};
+
+}  // namespace nabla

@@ -1,0 +1,380 @@
+#include <nabla/autodiff/matrix/arithmetic.hpp>
+
+#include <tuple>
+#include <utility>
+
+#include <nabla/autodiff/core/op_rules.hpp>
+
+#include <nabla/autodiff/core/error.hpp>
+
+namespace nabla {
+
+namespace {
+
+using detail::MatNode;
+using detail::MatOperand;
+
+// C = A·B: dA += dC·Bᵀ, dB += Aᵀ·dC.
+class MatmulNode final : public MatNode {
+ public:
+  MatmulNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "matmul"; }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().rows(), b_.value().cols());
+    value_.noalias() = a_.value() * b_.value();
+  }
+  void backward(Tape& /*tape*/) override {
+    if (a_.active()) a_.add_adjoint(adjoint_ * b_.value().transpose());
+    if (b_.active()) b_.add_adjoint(a_.value().transpose() * adjoint_);
+  }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_.setZero(value_.rows(), value_.cols());
+    if (a_.active()) tangent_.noalias() += a_.tangent() * b_.value();
+    if (b_.active()) tangent_.noalias() += a_.value() * b_.tangent();
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    const Eigen::MatrixXd& v = dual_adjoint_v_;
+    const Eigen::MatrixXd& t = dual_adjoint_t_;
+    if (a_.active())
+      a_.add_dual_adjoint(v * b_.value().transpose(),
+                          t * b_.value().transpose() + v * b_.tangent().transpose());
+    if (b_.active())
+      b_.add_dual_adjoint(a_.value().transpose() * v,
+                          a_.value().transpose() * t + a_.tangent().transpose() * v);
+  }
+
+ private:
+  MatOperand a_;
+  MatOperand b_;
+};
+
+class TransposeNode final : public MatNode {
+ public:
+  explicit TransposeNode(MatOperand a) : a_(std::move(a)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "transpose"; }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().cols(), a_.value().rows());
+    value_ = a_.value().transpose();
+  }
+  void backward(Tape& /*tape*/) override { a_.add_adjoint(adjoint_.transpose()); }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_ = a_.tangent().transpose();
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    a_.add_dual_adjoint(dual_adjoint_v_.transpose(), dual_adjoint_t_.transpose());
+  }
+
+ private:
+  MatOperand a_;
+};
+
+enum class Arith { Add, Sub, Mul, Div };
+
+constexpr std::string_view arith_name(Arith k) {
+  switch (k) {
+    case Arith::Add: return "add";
+    case Arith::Sub: return "sub";
+    case Arith::Mul: return "cwise_product";
+    case Arith::Div: return "cwise_quotient";
+  }
+  return "?";
+}
+
+// Adds d (of the output's shape) to an operand of shape rows×cols that was broadcast: sums d
+// over the broadcast dimensions.
+template <class D>
+Eigen::MatrixXd reduced(const D& d, Eigen::Index r, Eigen::Index c) {
+  if (r == d.rows() && c == d.cols()) return d;
+  if (r == 1 && c == 1) return Eigen::MatrixXd::Constant(1, 1, d.sum());
+  if (r == 1) return d.colwise().sum();
+  return d.rowwise().sum();
+}
+
+template <class D>
+void add_reduced(const MatOperand& op, const D& d) {
+  if (!op.active()) return;
+  const Eigen::Index r = op.value().rows();
+  const Eigen::Index c = op.value().cols();
+  if (r == d.rows() && c == d.cols())
+    op.add_adjoint(d);
+  else if (r == 1 && c == 1)
+    op.add_adjoint(Eigen::MatrixXd::Constant(1, 1, d.sum()));
+  else if (r == 1)
+    op.add_adjoint(d.colwise().sum());
+  else
+    op.add_adjoint(d.rowwise().sum());
+}
+
+// a ∘ b element-wise with broadcasting. An operand of another shape is expanded into a buffer
+// of the output's shape (kept for the backward).
+class ArithNode final : public MatNode {
+ public:
+  ArithNode(Arith kind, MatOperand a, MatOperand b, Eigen::Index rows, Eigen::Index cols)
+      : kind_(kind), a_(std::move(a)), b_(std::move(b)), rows_(rows), cols_(cols) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return arith_name(kind_); }
+
+  void evaluate(const Tape* /*tape*/) override {
+    const Eigen::MatrixXd& a = expanded(a_, ea_);
+    const Eigen::MatrixXd& b = expanded(b_, eb_);
+    shape(rows_, cols_);
+    switch (kind_) {
+      case Arith::Add: value_ = a + b; break;
+      case Arith::Sub: value_ = a - b; break;
+      case Arith::Mul: value_ = a.cwiseProduct(b); break;
+      case Arith::Div: value_ = a.cwiseQuotient(b); break;
+    }
+  }
+
+  void backward(Tape& /*tape*/) override {
+    const Eigen::MatrixXd& a = same(a_) ? a_.value() : ea_;
+    const Eigen::MatrixXd& b = same(b_) ? b_.value() : eb_;
+    const Eigen::MatrixXd& d = adjoint_;
+    switch (kind_) {
+      case Arith::Add:
+        add_reduced(a_, d);
+        add_reduced(b_, d);
+        break;
+      case Arith::Sub:
+        add_reduced(a_, d);
+        add_reduced(b_, -d);
+        break;
+      case Arith::Mul:
+        add_reduced(a_, d.cwiseProduct(b));
+        add_reduced(b_, d.cwiseProduct(a));
+        break;
+      case Arith::Div:
+        add_reduced(a_, d.cwiseQuotient(b));
+        add_reduced(b_, -(d.cwiseProduct(value_)).cwiseQuotient(b));
+        break;
+    }
+  }
+
+ private:
+  template <class F>
+  void each_partial(F f) const {
+    // f(k, da, db) with the Dual partials of entry k (value and tangent of both operands).
+    const Eigen::MatrixXd a = expand(a_.value()), b = expand(b_.value());
+    const Eigen::MatrixXd ta = expand(a_.tangent()), tb = expand(b_.tangent());
+    for (Eigen::Index k = 0; k < value_.size(); ++k) {
+      Dual da, db;
+      const Dual x(a(k), ta(k)), y(b(k), tb(k)), r(value_(k), tangent_(k));
+      switch (kind_) {
+        case Arith::Add: Rule<Op::Add>::partials<Dual>(x, y, 0.0, r, da, db); break;
+        case Arith::Sub: Rule<Op::Sub>::partials<Dual>(x, y, 0.0, r, da, db); break;
+        case Arith::Mul: Rule<Op::Mul>::partials<Dual>(x, y, 0.0, r, da, db); break;
+        case Arith::Div: Rule<Op::Div>::partials<Dual>(x, y, 0.0, r, da, db); break;
+      }
+      f(k, da, db, ta(k), tb(k));
+    }
+  }
+  [[nodiscard]] Eigen::MatrixXd expand(const Eigen::MatrixXd& m) const {
+    if (m.rows() == rows_ && m.cols() == cols_) return m;
+    return m.replicate(rows_ / m.rows(), cols_ / m.cols());
+  }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_.setZero(rows_, cols_);
+    each_partial([&](Eigen::Index k, const Dual& da, const Dual& db, double ta, double tb) {
+      tangent_(k) = da.v * ta + db.v * tb;
+    });
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    Eigen::MatrixXd av(rows_, cols_), at(rows_, cols_), bv(rows_, cols_), bt(rows_, cols_);
+    const Eigen::MatrixXd& v = dual_adjoint_v_;
+    const Eigen::MatrixXd& t = dual_adjoint_t_;
+    each_partial([&](Eigen::Index k, const Dual& da, const Dual& db, double, double) {
+      av(k) = v(k) * da.v;
+      at(k) = t(k) * da.v + v(k) * da.t;
+      bv(k) = v(k) * db.v;
+      bt(k) = t(k) * db.v + v(k) * db.t;
+    });
+    for (const auto& [op, gv, gt] : {std::tie(a_, av, at), std::tie(b_, bv, bt)}) {
+      if (!op.active()) continue;
+      const Eigen::Index r = op.value().rows(), c = op.value().cols();
+      op.add_dual_adjoint(reduced(gv, r, c), reduced(gt, r, c));
+    }
+  }
+
+ private:
+  [[nodiscard]] bool same(const MatOperand& op) const noexcept {
+    return op.value().rows() == rows_ && op.value().cols() == cols_;
+  }
+  const Eigen::MatrixXd& expanded(const MatOperand& op, Eigen::MatrixXd& buffer) const {
+    if (same(op)) return op.value();
+    const Eigen::MatrixXd& v = op.value();
+    buffer = v.replicate(rows_ / v.rows(), cols_ / v.cols());
+    return buffer;
+  }
+
+  Arith kind_;
+  MatOperand a_;
+  MatOperand b_;
+  Eigen::Index rows_;
+  Eigen::Index cols_;
+  Eigen::MatrixXd ea_;
+  Eigen::MatrixXd eb_;
+};
+
+// C = alpha·A + beta with constants alpha, beta.
+class AffineNode final : public MatNode {
+ public:
+  AffineNode(MatOperand a, double alpha, double beta)
+      : a_(std::move(a)), alpha_(alpha), beta_(beta) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "scale_shift"; }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().rows(), a_.value().cols());
+    value_ = (alpha_ * a_.value().array() + beta_).matrix();
+  }
+  void backward(Tape& /*tape*/) override {
+    if (alpha_ == 1.0)
+      a_.add_adjoint(adjoint_);
+    else
+      a_.add_adjoint(alpha_ * adjoint_);
+  }
+
+ protected:
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    tangent_ = alpha_ * a_.tangent();
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    a_.add_dual_adjoint(alpha_ * dual_adjoint_v_, alpha_ * dual_adjoint_t_);
+  }
+
+ private:
+  MatOperand a_;
+  double alpha_;
+  double beta_;
+};
+
+// C = c ÷ A with a constant c.
+class ReciprocalNode final : public MatNode {
+ public:
+  ReciprocalNode(MatOperand a, double c) : a_(std::move(a)), c_(c) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "const_div"; }
+  void evaluate(const Tape* /*tape*/) override {
+    shape(a_.value().rows(), a_.value().cols());
+    value_ = (c_ / a_.value().array()).matrix();
+  }
+  void backward(Tape& /*tape*/) override {
+    const double* d = adjoint_.data();
+    const double* r = value_.data();
+    const double* a = a_.value().data();
+    a_.add_adjoint_each([=](Eigen::Index k) { return d[k] == 0.0 ? 0.0 : -d[k] * r[k] / a[k]; });
+  }
+
+ protected:
+  // dC/dA = −c/A² = −C/A, d²C/dA² = 2c/A³ = 2C/A². Zero tangents or adjoints contribute
+  // nothing (no 0·inf at A = 0), as in backward().
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    const Eigen::MatrixXd ta = a_.tangent();
+    tangent_.resize(value_.rows(), value_.cols());
+    for (Eigen::Index k = 0; k < value_.size(); ++k)
+      tangent_(k) = ta(k) == 0.0 ? 0.0 : -ta(k) * value_(k) / a_.value()(k);
+  }
+  void backward_dual(Dual* /*adjoints*/) override {
+    if (!a_.active()) return;
+    const Eigen::MatrixXd ta = a_.tangent();
+    const Eigen::MatrixXd& a = a_.value();
+    Eigen::MatrixXd gv(value_.rows(), value_.cols()), gt(value_.rows(), value_.cols());
+    for (Eigen::Index k = 0; k < value_.size(); ++k) {
+      const double v = dual_adjoint_v_(k);
+      const double t = dual_adjoint_t_(k);
+      gv(k) = v == 0.0 ? 0.0 : -v * value_(k) / a(k);
+      gt(k) = (t == 0.0 ? 0.0 : -t * value_(k) / a(k)) +
+              (v == 0.0 || ta(k) == 0.0 ? 0.0 : 2.0 * v * ta(k) * value_(k) / (a(k) * a(k)));
+    }
+    a_.add_dual_adjoint(gv, gt);
+  }
+
+ private:
+  MatOperand a_;
+  double c_;
+};
+
+Mat arith(Arith kind, const Mat& a, const Mat& b) {
+  const std::string_view op = arith_name(kind);
+  Tape* t = detail::tape_of(op, a, b);
+  const Eigen::Index ar = a.rows(), ac = a.cols(), br = b.rows(), bc = b.cols();
+  const bool rows_fit = ar == br || ar == 1 || br == 1;
+  const bool cols_fit = ac == bc || ac == 1 || bc == 1;
+  if (!rows_fit || !cols_fit)
+    detail::throw_shape(op, ar, ac, br, bc, "do not broadcast (each dimension must be equal or 1)");
+  const Eigen::Index r = ar == 1 ? br : ar;
+  const Eigen::Index c = ac == 1 ? bc : ac;
+  if ((ar * ac == 0) != (br * bc == 0))
+    detail::throw_shape(op, ar, ac, br, bc, "do not broadcast (one of them is empty)");
+  return detail::finish(
+      t, std::make_unique<ArithNode>(kind, a.operand(op, t), b.operand(op, t), r, c));
+}
+
+Mat affine(const Mat& a, double alpha, double beta) {
+  Tape* t = detail::tape_of("scale_shift", a);
+  return detail::finish(t, std::make_unique<AffineNode>(a.operand("scale_shift", t), alpha, beta));
+}
+
+Mat scalar_mat(const Var& s) {
+  VectorXv v(1);
+  v[0] = s;
+  return Mat(v);
+}
+
+}  // namespace
+
+Mat matmul(const Mat& a, const Mat& b) {
+  Tape* t = detail::tape_of("matmul", a, b);
+  if (a.cols() != b.rows())
+    detail::throw_shape("matmul", a.rows(), a.cols(), b.rows(), b.cols(),
+                        "do not multiply (columns of the left ≠ rows of the right)");
+  return detail::finish(
+      t, std::make_unique<MatmulNode>(a.operand("matmul", t), b.operand("matmul", t)));
+}
+Mat operator*(const Mat& a, const Mat& b) { return matmul(a, b); }
+Mat operator*(const Eigen::MatrixXd& a, const Mat& b) { return matmul(Mat(a), b); }
+Mat operator*(const Mat& a, const Eigen::MatrixXd& b) { return matmul(a, Mat(b)); }
+
+Mat operator+(const Mat& a, const Mat& b) { return arith(Arith::Add, a, b); }
+Mat operator-(const Mat& a, const Mat& b) { return arith(Arith::Sub, a, b); }
+Mat cwise_product(const Mat& a, const Mat& b) { return arith(Arith::Mul, a, b); }
+Mat cwise_quotient(const Mat& a, const Mat& b) { return arith(Arith::Div, a, b); }
+Mat operator/(const Mat& a, const Mat& b) { return arith(Arith::Div, a, b); }
+Mat operator+(const Mat& a, const Eigen::MatrixXd& b) { return a + Mat(b); }
+Mat operator+(const Eigen::MatrixXd& a, const Mat& b) { return Mat(a) + b; }
+Mat operator-(const Mat& a, const Eigen::MatrixXd& b) { return a - Mat(b); }
+Mat operator-(const Eigen::MatrixXd& a, const Mat& b) { return Mat(a) - b; }
+Mat cwise_product(const Mat& a, const Eigen::MatrixXd& b) { return cwise_product(a, Mat(b)); }
+Mat cwise_product(const Eigen::MatrixXd& a, const Mat& b) { return cwise_product(Mat(a), b); }
+
+Mat operator-(const Mat& a) { return affine(a, -1.0, 0.0); }
+Mat operator+(const Mat& a, double c) { return affine(a, 1.0, c); }
+Mat operator+(double c, const Mat& a) { return affine(a, 1.0, c); }
+Mat operator-(const Mat& a, double c) { return affine(a, 1.0, -c); }
+Mat operator-(double c, const Mat& a) { return affine(a, -1.0, c); }
+Mat operator*(const Mat& a, double c) { return affine(a, c, 0.0); }
+Mat operator*(double c, const Mat& a) { return affine(a, c, 0.0); }
+Mat operator/(const Mat& a, double c) { return affine(a, 1.0 / c, 0.0); }
+Mat operator/(double c, const Mat& a) {
+  Tape* t = detail::tape_of("const_div", a);
+  return detail::finish(t, std::make_unique<ReciprocalNode>(a.operand("const_div", t), c));
+}
+Mat operator+(const Mat& a, const Var& s) { return a + scalar_mat(s); }
+Mat operator+(const Var& s, const Mat& a) { return scalar_mat(s) + a; }
+Mat operator-(const Mat& a, const Var& s) { return a - scalar_mat(s); }
+Mat operator-(const Var& s, const Mat& a) { return scalar_mat(s) - a; }
+Mat operator*(const Mat& a, const Var& s) { return cwise_product(a, scalar_mat(s)); }
+Mat operator*(const Var& s, const Mat& a) { return cwise_product(scalar_mat(s), a); }
+Mat operator/(const Mat& a, const Var& s) { return cwise_quotient(a, scalar_mat(s)); }
+Mat operator/(const Var& s, const Mat& a) { return cwise_quotient(scalar_mat(s), a); }
+
+Mat transpose(const Mat& a) { return a.transpose(); }
+
+Mat Mat::transpose() const {
+  Tape* t = detail::tape_of("transpose", *this);
+  return detail::finish(t, std::make_unique<TransposeNode>(operand("transpose", t)));
+}
+
+}  // namespace nabla

@@ -1,0 +1,102 @@
+#include <nabla/autodiff/matrix/solve.hpp>
+
+#include <Eigen/LU>
+#include <cmath>
+#include <utility>
+
+namespace nabla {
+
+namespace {
+
+using detail::MatNode;
+using detail::MatOperand;
+using detail::ScalarNode;
+
+class SolveNode final : public MatNode {
+ public:
+  SolveNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "solve"; }
+  void evaluate(const Tape* /*tape*/) override {
+    lu_.compute(a_.value());
+    value_ = lu_.solve(b_.value());
+  }
+  void backward(Tape& /*tape*/) override {
+    const Eigen::MatrixXd db = lu_.transpose().solve(adjoint_);
+    if (a_.active()) a_.add_adjoint(-db * value_.transpose());
+    if (b_.active()) b_.add_adjoint(db);
+  }
+
+ protected:
+  // X = A⁻¹B: Ẋ = A⁻¹(Ḃ − Ȧ·X), with the factorisation of evaluate().
+  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+    Eigen::MatrixXd rhs = b_.tangent();
+    if (a_.active()) rhs.noalias() -= a_.tangent() * value_;
+    tangent_ = lu_.solve(rhs);
+  }
+  // G = A⁻ᵀD gives dB += G, dA += −G·Xᵀ; its tangent Ġ = A⁻ᵀ(Ḋ − Ȧᵀ·G) (from
+  // d(A⁻ᵀ) = −A⁻ᵀȦᵀA⁻ᵀ), so dA's tangent is −Ġ·Xᵀ − G·Ẋᵀ.
+  void backward_dual(Dual* /*adjoints*/) override {
+    const Eigen::MatrixXd gv = lu_.transpose().solve(dual_adjoint_v_);
+    Eigen::MatrixXd rhs = dual_adjoint_t_;
+    if (a_.active()) rhs.noalias() -= a_.tangent().transpose() * gv;
+    const Eigen::MatrixXd gt = lu_.transpose().solve(rhs);
+    if (a_.active())
+      a_.add_dual_adjoint(-gv * value_.transpose(),
+                          -gt * value_.transpose() - gv * tangent_.transpose());
+    if (b_.active()) b_.add_dual_adjoint(gv, gt);
+  }
+
+ private:
+  MatOperand a_;
+  MatOperand b_;
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
+};
+
+class LogDetNode final : public ScalarNode {
+ public:
+  explicit LogDetNode(MatOperand a) : a_(std::move(a)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "log_det"; }
+  double evaluate(const Tape* /*tape*/) override {
+    lu_.compute(a_.value());
+    return lu_.matrixLU().diagonal().array().abs().log().sum();
+  }
+  void backward(double w, Tape& /*tape*/) override {
+    if (a_.active()) a_.add_adjoint(w * lu_.inverse().transpose());
+  }
+
+ protected:
+  // d log|det A| = tr(A⁻¹Ȧ); the gradient A⁻ᵀ has tangent −(A⁻¹ȦA⁻¹)ᵀ.
+  double forward_tangent() override { return lu_.solve(a_.tangent()).trace(); }
+  void backward_dual(Dual w) override {
+    if (!a_.active()) return;
+    const Eigen::MatrixXd inv = lu_.inverse();
+    const Eigen::MatrixXd inv_a_dot_inv = lu_.solve(a_.tangent()) * inv;
+    a_.add_dual_adjoint(w.v * inv.transpose(),
+                        w.t * inv.transpose() - w.v * inv_a_dot_inv.transpose());
+  }
+
+ private:
+  MatOperand a_;
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
+};
+
+}  // namespace
+
+Mat solve(const Mat& a, const Mat& b) {
+  Tape* t = detail::tape_of("solve", a, b);
+  if (a.rows() != a.cols() || a.rows() != b.rows())
+    detail::throw_shape("solve", a.rows(), a.cols(), b.rows(), b.cols(),
+                        "do not fit A⁻¹B (A must be square with as many rows as B)");
+  return detail::finish(t,
+                        std::make_unique<SolveNode>(a.operand("solve", t), b.operand("solve", t)));
+}
+
+Var log_det(const Mat& a) {
+  Tape* t = detail::tape_of("log_det", a);
+  if (a.rows() != a.cols())
+    detail::throw_shape("log_det", a.rows(), a.cols(), a.rows(), a.cols(),
+                        "(the same operand twice): log_det needs a square matrix");
+  return detail::finish(t, std::make_unique<LogDetNode>(a.operand("log_det", t)));
+}
+
+}  // namespace nabla
