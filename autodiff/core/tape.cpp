@@ -8,6 +8,9 @@
 #include <bit>
 #include <cstddef>
 #include <cstring>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 #include <nabla/autodiff/scalar/custom_function.hpp>
 
@@ -97,6 +100,15 @@ void Tape::variables(const double* x, std::size_t n, Var* out) {
   size_ = first + n;
 }
 
+namespace detail {
+struct LabelTable {
+  std::unordered_map<std::uint32_t, std::string> names;
+};
+}  // namespace detail
+
+// Out of line: the label table's type is complete only here.
+Tape::Tape() : stamp_(detail::new_stamp()) {}
+
 Tape::~Tape() {
   // A tape destroyed while active must not leave a dangling active pointer behind.
   if (detail::active_tape == this) {
@@ -114,6 +126,7 @@ void Tape::clear() noexcept {
   custom_partials_.clear();
   extensions_.clear();
   comparisons_.clear();
+  clear_labels();
   stamp_ = detail::new_stamp();
   if (detail::active_tape == this) detail::active_stamp = stamp_;
 }
@@ -271,6 +284,25 @@ Var Tape::push_extension_output(const Var& extension_record, std::uint32_t outpu
   if (extension_record.stamp() != stamp_ || ops_[extension_record.index()] != Op::Extension)
     throw Error("nabla: push_extension_output needs an extension record of this tape");
   return push(Op::ExtOutput, args_[extension_record.index()].a0, output, value);
+}
+
+}  // namespace nabla
+
+namespace nabla {
+
+void Tape::set_label(std::uint32_t index, std::string name) {
+  if (!labels_) labels_ = std::make_unique<detail::LabelTable>();
+  labels_->names[index] = std::move(name);
+}
+
+void Tape::clear_labels() noexcept {
+  if (labels_) labels_->names.clear();
+}
+
+std::string Tape::label(std::uint32_t index) const {
+  if (!labels_) return {};
+  const auto it = labels_->names.find(index);
+  return it == labels_->names.end() ? std::string() : it->second;
 }
 
 }  // namespace nabla

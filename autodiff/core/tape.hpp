@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <nabla/autodiff/core/default_init_allocator.hpp>
@@ -59,9 +60,13 @@ struct Comparison {
   bool outcome;
 };
 
+namespace detail {
+struct LabelTable;  // record index → name (tape.cpp)
+}  // namespace detail
+
 class Tape {
  public:
-  Tape() : stamp_(detail::new_stamp()) {}
+  Tape();
   explicit Tape(std::size_t reserve_operations) : Tape() { reserve(reserve_operations); }
   Tape(const Tape&) = delete;
   Tape& operator=(const Tape&) = delete;
@@ -78,6 +83,12 @@ class Tape {
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::uint32_t stamp() const noexcept { return stamp_; }
+
+  // Names for records, for people reading a graph (teaching/label.hpp's label()). They belong
+  // to this recording: clear() forgets them with the records they name.
+  void set_label(std::uint32_t index, std::string name);
+  [[nodiscard]] std::string label(std::uint32_t index) const;  // "" when unnamed
+  void clear_labels() noexcept;
   [[nodiscard]] TapeStats stats() const noexcept;
 
   // Recording past this many bytes throws TapeLimitError (default: half the physical memory).
@@ -211,6 +222,8 @@ class Tape {
   std::vector<std::unique_ptr<Extension>> extensions_;
   std::vector<Comparison> comparisons_;
   std::size_t memory_limit_ = detail::default_memory_limit();
+  // Allocated by the first label only; out of line so that <unordered_map> stays out of here.
+  std::unique_ptr<detail::LabelTable> labels_;
 };
 
 // Makes a tape the active one of this thread for the scope's lifetime, then restores the

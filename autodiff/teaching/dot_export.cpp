@@ -49,7 +49,7 @@ std::string to_dot(Tape& tape, const Var& y) {
   double constant = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     if (!needed[i]) continue;
-    const std::string l = escape(label_of(tape.stamp(), static_cast<std::uint32_t>(i)));
+    const std::string l = escape(label_of(tape, static_cast<std::uint32_t>(i)));
     local_partials(tape, i, partials, &constant);
     std::string op(op_name(tape.op(i)));
     if (!std::isnan(constant)) op += fmt::format(" c={}", constant);

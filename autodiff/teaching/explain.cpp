@@ -20,7 +20,7 @@ VectorXv labelled_variables(Tape& tape, const Eigen::VectorXd& x) {
 }
 
 std::string record_name(const Tape& tape, std::size_t i) {
-  const std::string l = label_of(tape.stamp(), static_cast<std::uint32_t>(i));
+  const std::string l = label_of(tape, static_cast<std::uint32_t>(i));
   return l.empty() ? fmt::format("#{}", i) : fmt::format("#{} ({})", i, l);
 }
 

@@ -1,41 +1,30 @@
 #include <nabla/autodiff/teaching/label.hpp>
 
-#include <map>
-#include <mutex>
+#include <fmt/format.h>
+
 #include <utility>
 
 namespace nabla {
 
-namespace {
-struct Labels {
-  std::mutex mutex;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::string> names;
-};
-Labels& labels() {
-  static Labels table;
-  return table;
-}
-}  // namespace
-
 const Var& label(const Var& v, std::string name) {
   if (v.is_constant()) return v;
-  Labels& t = labels();
-  const std::lock_guard lock(t.mutex);
-  t.names[{v.stamp(), v.index()}] = std::move(name);
+  Tape* tape = detail::active_tape;
+  if (tape == nullptr)
+    throw NoActiveTapeError(fmt::format(
+        "nabla::label(\"{}\"): variable #{} (value {}) but no tape is active on this thread; "
+        "label a Var while its tape records",
+        name, v.index(), v.value()));
+  if (v.stamp() != tape->stamp())
+    throw TapeMismatchError(fmt::format(
+        "nabla::label(\"{}\"): variable #{} (value {}) of tape stamp {}, but the active tape has "
+        "stamp {}: the variable belongs to another tape, or to this tape before its clear()",
+        name, v.index(), v.value(), v.stamp(), tape->stamp()));
+  tape->set_label(v.index(), std::move(name));
   return v;
 }
 
-std::string label_of(std::uint32_t stamp, std::uint32_t index) {
-  Labels& t = labels();
-  const std::lock_guard lock(t.mutex);
-  const auto it = t.names.find({stamp, index});
-  return it == t.names.end() ? std::string() : it->second;
-}
-
 void clear_labels() {
-  Labels& t = labels();
-  const std::lock_guard lock(t.mutex);
-  t.names.clear();
+  if (Tape* tape = detail::active_tape; tape != nullptr) tape->clear_labels();
 }
 
 }  // namespace nabla

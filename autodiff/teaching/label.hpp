@@ -1,23 +1,29 @@
 // Names for recorded values, for people reading a graph: explain(), to_dot() and the
-// non-finite checks print "#12 (loss)" instead of "#12". Labels live in a side table keyed by
-// the tape's stamp and the record index, so recording pays nothing for them, and a label
-// never outlives its recording's meaning (a cleared tape gets a new stamp).
+// non-finite checks print "#12 (loss)" instead of "#12". A label belongs to the tape that
+// recorded its Var (Tape::set_label) and is forgotten by that tape's clear(): recording pays
+// nothing for labels, and no table outlives its recording.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include <nabla/autodiff/core/tape.hpp>
 #include <nabla/autodiff/core/var.hpp>
 
 namespace nabla {
 
-// Names the record behind v; a constant v has no record and is ignored. Returns v.
+// Names the record behind v on the active tape and returns v; a constant v has no record and
+// is returned unnamed. Throws NoActiveTapeError / TapeMismatchError when v is not a variable
+// of the active tape (its tape was cleared, or it belongs to another tape or thread).
 const Var& label(const Var& v, std::string name);
 
-// The label of record `index` of the recording with `stamp`, or "" when it has none.
-[[nodiscard]] std::string label_of(std::uint32_t stamp, std::uint32_t index);
+// The label of record `index` of `tape`, or "" when it has none.
+[[nodiscard]] inline std::string label_of(const Tape& tape, std::uint32_t index) {
+  return tape.label(index);
+}
 
-// Forgets every label (of every tape).
+// Forgets the labels of the active tape (no-op without one). Labels are per tape since 0.2;
+// Tape::clear() forgets them too, so this call is rarely needed.
 void clear_labels();
 
 }  // namespace nabla
