@@ -1,9 +1,11 @@
 // Heavy-ball momentum in its three published forms. They coincide for a constant step size and
 // differ once η varies, because they apply η at different moments:
-//   Torch    (torch.optim.SGD, momentum=β, dampening=d): b ← βb + (1−d)∇Q (b = ∇Q on the first
-//            step); w ← w − η b.
-//   Lecture001 (001_…txt):  z ← βz + ∇f;   w ← w − λz   (= Torch with d = 0, λ = η)
-//   Lecture000 (000_…txt):  h ← αh + η∇Q;  w ← w − h    (η folded into the velocity)
+//   Torch            (torch.optim.SGD, momentum=β, dampening=d): b ← βb + (1−d)∇Q (b = ∇Q on
+//                    the first step); w ← w − η b.
+//   GradientVelocity (lecture 001_…txt): z ← βz + ∇f;   w ← w − λz  (= Torch with d = 0, λ = η):
+//                    the velocity sums gradients, the step size scales it when it is applied.
+//   StepVelocity     (lecture 000_…txt): h ← αh + η∇Q;  w ← w − h   (η folded into the velocity):
+//                    the velocity sums steps, so a schedule changes only the new contributions.
 #pragma once
 
 #include <Eigen/Core>
@@ -12,7 +14,14 @@
 
 namespace nabla::optim {
 
-enum class MomentumForm { Torch, Lecture001, Lecture000 };
+enum class MomentumForm {
+  Torch,
+  GradientVelocity,
+  StepVelocity,
+  // The names of nabla 0.1, kept for one release (CHANGELOG.md).
+  Lecture001 = GradientVelocity,
+  Lecture000 = StepVelocity,
+};
 
 struct Momentum {
   double lr = 0.01;
@@ -34,11 +43,11 @@ struct Momentum {
           b[i] = first ? gi : beta * b[i] + (1.0 - dampening) * gi;
           x[i] -= eta * b[i];
           break;
-        case MomentumForm::Lecture001:
+        case MomentumForm::GradientVelocity:
           b[i] = beta * b[i] + gi;
           x[i] -= eta * b[i];
           break;
-        case MomentumForm::Lecture000:
+        case MomentumForm::StepVelocity:
           b[i] = beta * b[i] + eta * gi;
           x[i] -= b[i];
           break;

@@ -314,16 +314,18 @@ TEST_CASE("every step rule reproduces torch.optim's iterates to 1e-9") {
 TEST_CASE("the two lecture momentum forms differ once the step size varies") {
   // f = x²/2 (∇f = x), x0 = 1, β = 0.5, η_t = 0.5/t; iterates computed by hand.
   const Eigen::VectorXd x0 = Eigen::VectorXd::Constant(1, 1.0);
-  const auto z = iterates(
-      half_square, x0, opt::Momentum{.lr = 0.5, .beta = 0.5, .form = opt::MomentumForm::Lecture001},
-      3, opt::Schedule::inverse_time());
+  const auto z =
+      iterates(half_square, x0,
+               opt::Momentum{.lr = 0.5, .beta = 0.5, .form = opt::MomentumForm::GradientVelocity},
+               3, opt::Schedule::inverse_time());
   // 001: z = βz + ∇f, w −= ηz: z = 1, 1, 0.75; w = 0.5, 0.25, 0.125
   CHECK(z[0][0] == doctest::Approx(0.5).epsilon(1e-15));
   CHECK(z[1][0] == doctest::Approx(0.25).epsilon(1e-15));
   CHECK(z[2][0] == doctest::Approx(0.125).epsilon(1e-15));
-  const auto h = iterates(
-      half_square, x0, opt::Momentum{.lr = 0.5, .beta = 0.5, .form = opt::MomentumForm::Lecture000},
-      3, opt::Schedule::inverse_time());
+  const auto h =
+      iterates(half_square, x0,
+               opt::Momentum{.lr = 0.5, .beta = 0.5, .form = opt::MomentumForm::StepVelocity}, 3,
+               opt::Schedule::inverse_time());
   // 000: h = αh + η∇Q, w −= h: h = 0.5, 0.375, 0.1875 + 0.125/6; w = 0.5, 0.125, −1/12
   CHECK(h[0][0] == doctest::Approx(0.5).epsilon(1e-15));
   CHECK(h[1][0] == doctest::Approx(0.125).epsilon(1e-15));
@@ -331,10 +333,13 @@ TEST_CASE("the two lecture momentum forms differ once the step size varies") {
   // With a constant step both equal torch's heavy ball (covered by the torch table).
   const auto a =
       iterates(half_square, x0,
-               opt::Momentum{.lr = 0.3, .beta = 0.7, .form = opt::MomentumForm::Lecture000}, 5);
+               opt::Momentum{.lr = 0.3, .beta = 0.7, .form = opt::MomentumForm::StepVelocity}, 5);
   const auto b = iterates(
       half_square, x0, opt::Momentum{.lr = 0.3, .beta = 0.7, .form = opt::MomentumForm::Torch}, 5);
   for (int t = 0; t < 5; ++t) CHECK(a[t][0] == doctest::Approx(b[t][0]).epsilon(1e-14));
+  // nabla 0.1's names select the same forms for one more release.
+  static_assert(opt::MomentumForm::Lecture001 == opt::MomentumForm::GradientVelocity);
+  static_assert(opt::MomentumForm::Lecture000 == opt::MomentumForm::StepVelocity);
 }
 
 TEST_CASE("Nesterov takes the gradient at the look-ahead point w − γv") {
