@@ -19,6 +19,21 @@ namespace {
 
 bool finite(const Eigen::VectorXd& v) { return v.allFinite(); }
 
+// Batching::Order::Auto made concrete (options.hpp); a contradiction is an error.
+Batching::Order resolved_order(const Options& opt) {
+  using Order = Batching::Order;
+  const Order order = opt.batching.order;
+  if (!opt.batching.shuffle && order != Order::Auto && order != Order::Sequential)
+    throw Error(
+        "nabla::optim::minimize: Batching.shuffle = false asks for Order::Sequential, but "
+        "Batching.order asks for another order; set only Batching.order");
+  if (order != Order::Auto) return order;
+  if (!opt.batching.shuffle) return Order::Sequential;
+  const bool memorizes = opt.variance_reduction == VarianceReduction::SAG ||
+                         opt.variance_reduction == VarianceReduction::SAGA;
+  return memorizes ? Order::WithReplacement : Order::Reshuffled;
+}
+
 template <class Rule>
 class Loop {
  public:
@@ -36,6 +51,7 @@ class Loop {
           "Batching::mini_batch(k)");
     if (opt.batching.kind == Batching::Kind::MiniBatch && opt.batching.size <= 0)
       throw Error("nabla::optim::minimize: Batching::mini_batch(k) needs k > 0");
+    order_ = resolved_order(opt);
     if (opt.history.every <= 0) throw Error("nabla::optim::minimize: history.every must be > 0");
     if (opt.resume_from != nullptr) {
       st_ = *opt.resume_from;
@@ -412,11 +428,24 @@ class Loop {
         break;
       }
       if (st_.cursor == 0) {
-        if (opt_.batching.shuffle)
-          for (std::int64_t i = l - 1; i > 0; --i)
-            std::swap(st_.permutation[static_cast<std::size_t>(i)],
-                      st_.permutation[static_cast<std::size_t>(
-                          rng_.below(static_cast<std::uint64_t>(i) + 1))]);
+        // The epoch's draws go into `permutation`, which the run state saves: a resumed run
+        // continues the same sequence.
+        switch (order_) {
+          case Batching::Order::Reshuffled:
+            for (std::int64_t i = l - 1; i > 0; --i)
+              std::swap(st_.permutation[static_cast<std::size_t>(i)],
+                        st_.permutation[static_cast<std::size_t>(
+                            rng_.below(static_cast<std::uint64_t>(i) + 1))]);
+            break;
+          case Batching::Order::WithReplacement:
+            for (std::int64_t& i : st_.permutation)
+              i = static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(l)));
+            break;
+          case Batching::Order::Sequential:
+            for (std::int64_t i = 0; i < l; ++i) st_.permutation[static_cast<std::size_t>(i)] = i;
+            break;
+          case Batching::Order::Auto: break;  // resolved in the constructor
+        }
         if (opt_.variance_reduction == VarianceReduction::SVRG) {
           st_.snapshot_x = x;
           obj_.value_gradient(x, st_.snapshot_grad);
@@ -527,6 +556,7 @@ class Loop {
   RunState st_;
   Rng rng_;
   bool resumed_ = false;
+  Batching::Order order_ = Batching::Order::Reshuffled;
   Eigen::Index n_ = 0;
   std::optional<StopReason> reason_;
   std::string message_;

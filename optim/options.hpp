@@ -19,9 +19,19 @@ struct RunState;
 // How many samples of a finite sum each update sees.
 struct Batching {
   enum class Kind { Full, Stochastic, MiniBatch };
+  // The order an epoch draws its l samples in (each update takes the next 1 or k of them):
+  //   WithReplacement  l independent uniform draws: a sample may repeat or be missed. What SAG
+  //                    and SAGA assume (000_…txt: "a random term is chosen"; scikit-learn's
+  //                    sag/saga): reshuffled epochs can make SAG diverge at its 1/L step.
+  //   Reshuffled       a new random permutation every epoch: each sample exactly once.
+  //   Sequential       0, 1, …, l − 1 every epoch.
+  //   Auto             WithReplacement for SAG and SAGA, Reshuffled for everything else
+  //                    (Sequential when `shuffle` is false).
+  enum class Order { Auto, WithReplacement, Reshuffled, Sequential };
   Kind kind = Kind::Full;
   Eigen::Index size = 0;  // samples per update for MiniBatch
-  bool shuffle = true;    // reshuffle the data at the start of every epoch
+  bool shuffle = true;    // nabla 0.1's switch: false means Order::Sequential
+  Order order = Order::Auto;
 
   static Batching full() { return {}; }
   static Batching stochastic() { return {Kind::Stochastic, 1, true}; }

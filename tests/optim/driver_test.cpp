@@ -2,6 +2,7 @@
 // clipping, penalties, averaging, determinism and save/load/resume.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -98,6 +99,88 @@ TEST_CASE(
   const auto mb = opt::minimize(Q, Eigen::VectorXd::Zero(3), opt::GradientDescent{.lr = 0.05}, o);
   CHECK((mb.x - w_star).norm() < 1e-8);
   CHECK(mb.iterations == 400 * 8);  // ⌈60/8⌉ = 8 updates per epoch
+}
+
+TEST_CASE(
+    "SAG draws with replacement: at step 1/max‖xᵢ‖² it reaches w*, reshuffled epochs do not") {
+  // qᵢ = ½(xᵢ·w − yᵢ)², n = 1000, d = 10, X and w_true standard normal, noise 0.1 (issue 16,
+  // defect 7). w* is the closed-form least-squares solution.
+  const int n = 1000;
+  const int d = 10;
+  opt::Rng rng(0);
+  opt::RowMatrixXd X(n, d);
+  Eigen::VectorXd w_true(d);
+  Eigen::VectorXd y(n);
+  for (int j = 0; j < d; ++j) w_true[j] = rng.normal();
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < d; ++j) X(i, j) = rng.normal();
+    y[i] = X.row(i).dot(w_true) + 0.1 * rng.normal();
+  }
+  const Eigen::VectorXd w_star = opt::least_squares(X, y);
+  auto half_square = [](const VectorXv& w, const auto& x, double target) {
+    const Var r = nabla::dot(w, x) - target;
+    return 0.5 * r * r;
+  };
+  opt::FiniteSum Q(X, y, half_square);
+  const double step = 1.0 / X.rowwise().squaredNorm().maxCoeff();
+  auto fit = [&](opt::Batching::Order order) {
+    opt::Options o;
+    o.batching = opt::Batching::stochastic();
+    o.batching.order = order;
+    o.variance_reduction = opt::VarianceReduction::SAG;
+    o.stop = {.max_iterations = 10'000'000, .max_epochs = 50};
+    o.seed = 0;
+    return opt::minimize(Q, Eigen::VectorXd::Zero(d), opt::GradientDescent{.lr = step}, o);
+  };
+  const auto sag = fit(opt::Batching::Order::Auto);
+  CHECK(sag.stop_reason == opt::StopReason::MaxEpochs);
+  CHECK(sag.iterations == 50 * n);
+  CHECK((sag.x - w_star).norm() < 1e-4);
+  const auto explicit_order = fit(opt::Batching::Order::WithReplacement);
+  CHECK(explicit_order.x == sag.x);  // Auto is WithReplacement for SAG, bit for bit
+  const auto reshuffled = fit(opt::Batching::Order::Reshuffled);
+  CAPTURE((reshuffled.x - w_star).norm());
+  CHECK(!((reshuffled.x - w_star).norm() < 1e-2));  // the caveat of options.hpp (NaN counts too)
+}
+
+TEST_CASE("batching orders: with replacement repeats samples, sequential keeps 0…l−1") {
+  struct Recording final : opt::Objective {
+    std::vector<std::int64_t> log;
+    std::int64_t samples() const override { return 10; }
+    double value_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
+      g = w;
+      return 0.5 * w.squaredNorm();
+    }
+    double value(const Eigen::VectorXd& w) override { return 0.5 * w.squaredNorm(); }
+    double batch_value_gradient(const Eigen::VectorXd& w, std::span<const std::int64_t> b,
+                                Eigen::VectorXd& g) override {
+      log.insert(log.end(), b.begin(), b.end());
+      g = w;
+      return 0.5 * w.squaredNorm();
+    }
+  };
+  auto draws = [](opt::Batching::Order order, bool shuffle = true) {
+    Recording obj;
+    opt::Options o;
+    o.batching = opt::Batching::stochastic();
+    o.batching.order = order;
+    o.batching.shuffle = shuffle;
+    o.stop.max_epochs = 3;
+    opt::minimize(obj, Eigen::VectorXd::Ones(2), opt::GradientDescent{.lr = 0.01}, o);
+    return obj.log;
+  };
+  const auto with = draws(opt::Batching::Order::WithReplacement);
+  REQUIRE(with.size() == 30);
+  std::vector<std::int64_t> first(with.begin(), with.begin() + 10);
+  std::sort(first.begin(), first.end());
+  CHECK(std::adjacent_find(first.begin(), first.end()) != first.end());  // a repeat (seed 0)
+  for (const auto i : with) CHECK((i >= 0 && i < 10));
+  const auto seq = draws(opt::Batching::Order::Sequential);
+  REQUIRE(seq.size() == 30);
+  for (std::size_t k = 0; k < 30; ++k) CHECK(seq[k] == static_cast<std::int64_t>(k % 10));
+  CHECK(draws(opt::Batching::Order::Auto, false) == seq);  // 0.1's shuffle = false
+  CHECK_THROWS_WITH_AS(draws(opt::Batching::Order::Reshuffled, false),
+                       doctest::Contains("Batching.shuffle = false"), nabla::Error);
 }
 
 TEST_CASE("stochastic batching reshuffles every epoch and visits each sample once per epoch") {
