@@ -570,6 +570,10 @@ class Loop {
 
 Result run(Objective& objective, const Eigen::VectorXd& x0, const Method& method,
            const Options& options) {
+  // A negative or non-finite step size would run, silently, away from the minimum.
+  if (const double lr = method_lr(method); !(lr > 0.0 && std::isfinite(lr)))
+    throw Error(fmt::format("nabla::optim::minimize: {}.lr = {} must be positive and finite",
+                            method_name(method), lr));
   return std::visit(
       [&](const auto& rule) {
         Loop loop(objective, x0, rule, static_cast<int>(method.index()), rule.lr, options);

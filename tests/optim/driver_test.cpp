@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include <nabla/optim.hpp>
@@ -365,6 +366,18 @@ TEST_CASE("bad configurations are clear errors") {
   CHECK_THROWS_AS(
       opt::FiniteSum(opt::RowMatrixXd::Zero(3, 2), Eigen::VectorXd::Zero(2), squared_error),
       nabla::ShapeError);
+  // A step size that is not positive and finite names the method (issue 16, defect 8).
+  const opt::Options plain;
+  CHECK_THROWS_WITH_AS(opt::minimize(f, Eigen::VectorXd::Ones(1), opt::Adam{.lr = -0.1}, plain),
+                       "nabla::optim::minimize: Adam.lr = -0.1 must be positive and finite",
+                       nabla::Error);
+  CHECK_THROWS_AS(
+      opt::minimize(f, Eigen::VectorXd::Ones(1), opt::GradientDescent{.lr = 0.0}, plain),
+      nabla::Error);
+  CHECK_THROWS_AS(
+      opt::minimize(f, Eigen::VectorXd::Ones(1),
+                    opt::Momentum{.lr = std::numeric_limits<double>::quiet_NaN()}, plain),
+      nabla::Error);
 }
 
 TEST_CASE("Result formats through fmt") {
