@@ -72,18 +72,6 @@ class TransposeNode final : public MatNode {
   MatOperand a_;
 };
 
-enum class Arith { Add, Sub, Mul, Div };
-
-constexpr std::string_view arith_name(Arith k) {
-  switch (k) {
-    case Arith::Add: return "add";
-    case Arith::Sub: return "sub";
-    case Arith::Mul: return "cwise_product";
-    case Arith::Div: return "cwise_quotient";
-  }
-  return "?";
-}
-
 // Adds d (of the output's shape) to an operand of shape rows×cols that was broadcast: sums d
 // over the broadcast dimensions.
 template <class D>
@@ -109,48 +97,32 @@ void add_reduced(const MatOperand& op, const D& d) {
     op.add_adjoint(d.rowwise().sum());
 }
 
-// a ∘ b element-wise with broadcasting. An operand of another shape is expanded into a buffer
-// of the output's shape (kept for the backward).
-class ArithNode final : public MatNode {
+// The plumbing of a ∘ b element-wise with broadcasting, shared by the four nodes below. An
+// operand of another shape is expanded into a buffer of the output's shape (kept for the
+// backward). Node (CRTP, so the per-op code is inlined: no virtual call per element) supplies
+//   kName                 the record's name,
+//   compute(a, b)         value_ from the expanded operands,
+//   vjp(a, b, d)          the adjoints (through add_reduced),
+//   kOp                   the scalar rule whose Dual partials give forward mode and the
+//                         second-order sweep, entry by entry.
+template <class Node>
+class BroadcastNode : public MatNode {
  public:
-  ArithNode(Arith kind, MatOperand a, MatOperand b, Eigen::Index rows, Eigen::Index cols)
-      : kind_(kind), a_(std::move(a)), b_(std::move(b)), rows_(rows), cols_(cols) {}
-  [[nodiscard]] std::string_view name() const noexcept override { return arith_name(kind_); }
+  BroadcastNode(MatOperand a, MatOperand b, Eigen::Index rows, Eigen::Index cols)
+      : a_(std::move(a)), b_(std::move(b)), rows_(rows), cols_(cols) {}
+  [[nodiscard]] std::string_view name() const noexcept final { return Node::kName; }
 
-  void evaluate(const Tape* /*tape*/) override {
+  void evaluate(const Tape* /*tape*/) final {
     const Eigen::MatrixXd& a = expanded(a_, ea_);
     const Eigen::MatrixXd& b = expanded(b_, eb_);
     shape(rows_, cols_);
-    switch (kind_) {
-      case Arith::Add: value_ = a + b; break;
-      case Arith::Sub: value_ = a - b; break;
-      case Arith::Mul: value_ = a.cwiseProduct(b); break;
-      case Arith::Div: value_ = a.cwiseQuotient(b); break;
-    }
+    static_cast<Node&>(*this).compute(a, b);
   }
 
-  void backward(Tape& /*tape*/) override {
+  void backward(Tape& /*tape*/) final {
     const Eigen::MatrixXd& a = same(a_) ? a_.value() : ea_;
     const Eigen::MatrixXd& b = same(b_) ? b_.value() : eb_;
-    const Eigen::MatrixXd& d = adjoint_;
-    switch (kind_) {
-      case Arith::Add:
-        add_reduced(a_, d);
-        add_reduced(b_, d);
-        break;
-      case Arith::Sub:
-        add_reduced(a_, d);
-        add_reduced(b_, -d);
-        break;
-      case Arith::Mul:
-        add_reduced(a_, d.cwiseProduct(b));
-        add_reduced(b_, d.cwiseProduct(a));
-        break;
-      case Arith::Div:
-        add_reduced(a_, d.cwiseQuotient(b));
-        add_reduced(b_, -(d.cwiseProduct(value_)).cwiseQuotient(b));
-        break;
-    }
+    static_cast<Node&>(*this).vjp(a, b, adjoint_);
   }
 
  private:
@@ -162,12 +134,7 @@ class ArithNode final : public MatNode {
     for (Eigen::Index k = 0; k < value_.size(); ++k) {
       Dual da, db;
       const Dual x(a(k), ta(k)), y(b(k), tb(k)), r(value_(k), tangent_(k));
-      switch (kind_) {
-        case Arith::Add: Rule<Op::Add>::partials<Dual>(x, y, 0.0, r, da, db); break;
-        case Arith::Sub: Rule<Op::Sub>::partials<Dual>(x, y, 0.0, r, da, db); break;
-        case Arith::Mul: Rule<Op::Mul>::partials<Dual>(x, y, 0.0, r, da, db); break;
-        case Arith::Div: Rule<Op::Div>::partials<Dual>(x, y, 0.0, r, da, db); break;
-      }
+      Rule<Node::kOp>::template partials<Dual>(x, y, 0.0, r, da, db);
       f(k, da, db, ta(k), tb(k));
     }
   }
@@ -177,13 +144,13 @@ class ArithNode final : public MatNode {
   }
 
  protected:
-  void forward_tangent(const detail::ScalarTangents& /*st*/) override {
+  void forward_tangent(const detail::ScalarTangents& /*st*/) final {
     tangent_.setZero(rows_, cols_);
     each_partial([&](Eigen::Index k, const Dual& da, const Dual& db, double ta, double tb) {
       tangent_(k) = da.v * ta + db.v * tb;
     });
   }
-  void backward_dual(Dual* /*adjoints*/) override {
+  void backward_dual(Dual* /*adjoints*/) final {
     Eigen::MatrixXd av(rows_, cols_), at(rows_, cols_), bv(rows_, cols_), bt(rows_, cols_);
     const Eigen::MatrixXd& v = dual_adjoint_v_;
     const Eigen::MatrixXd& t = dual_adjoint_t_;
@@ -200,6 +167,9 @@ class ArithNode final : public MatNode {
     }
   }
 
+  MatOperand a_;
+  MatOperand b_;
+
  private:
   [[nodiscard]] bool same(const MatOperand& op) const noexcept {
     return op.value().rows() == rows_ && op.value().cols() == cols_;
@@ -211,13 +181,62 @@ class ArithNode final : public MatNode {
     return buffer;
   }
 
-  Arith kind_;
-  MatOperand a_;
-  MatOperand b_;
   Eigen::Index rows_;
   Eigen::Index cols_;
   Eigen::MatrixXd ea_;
   Eigen::MatrixXd eb_;
+};
+
+// C = A + B: dA += dC, dB += dC.
+class AddNode final : public BroadcastNode<AddNode> {
+ public:
+  static constexpr std::string_view kName = "add";
+  static constexpr Op kOp = Op::Add;
+  using BroadcastNode::BroadcastNode;
+  void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a + b; }
+  void vjp(const Eigen::MatrixXd& /*a*/, const Eigen::MatrixXd& /*b*/, const Eigen::MatrixXd& d) {
+    add_reduced(a_, d);
+    add_reduced(b_, d);
+  }
+};
+
+// C = A − B: dA += dC, dB −= dC.
+class SubNode final : public BroadcastNode<SubNode> {
+ public:
+  static constexpr std::string_view kName = "sub";
+  static constexpr Op kOp = Op::Sub;
+  using BroadcastNode::BroadcastNode;
+  void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a - b; }
+  void vjp(const Eigen::MatrixXd& /*a*/, const Eigen::MatrixXd& /*b*/, const Eigen::MatrixXd& d) {
+    add_reduced(a_, d);
+    add_reduced(b_, -d);
+  }
+};
+
+// C = A ⊙ B: dA += dC ⊙ B, dB += dC ⊙ A.
+class MulNode final : public BroadcastNode<MulNode> {
+ public:
+  static constexpr std::string_view kName = "cwise_product";
+  static constexpr Op kOp = Op::Mul;
+  using BroadcastNode::BroadcastNode;
+  void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a.cwiseProduct(b); }
+  void vjp(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const Eigen::MatrixXd& d) {
+    add_reduced(a_, d.cwiseProduct(b));
+    add_reduced(b_, d.cwiseProduct(a));
+  }
+};
+
+// C = A ÷ B: dA += dC ÷ B, dB −= (dC ⊙ C) ÷ B.
+class DivNode final : public BroadcastNode<DivNode> {
+ public:
+  static constexpr std::string_view kName = "cwise_quotient";
+  static constexpr Op kOp = Op::Div;
+  using BroadcastNode::BroadcastNode;
+  void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a.cwiseQuotient(b); }
+  void vjp(const Eigen::MatrixXd& /*a*/, const Eigen::MatrixXd& b, const Eigen::MatrixXd& d) {
+    add_reduced(a_, d.cwiseQuotient(b));
+    add_reduced(b_, -(d.cwiseProduct(value_)).cwiseQuotient(b));
+  }
 };
 
 // C = alpha·A + beta with constants alpha, beta.
@@ -296,8 +315,9 @@ class ReciprocalNode final : public MatNode {
   double c_;
 };
 
-Mat arith(Arith kind, const Mat& a, const Mat& b) {
-  const std::string_view op = arith_name(kind);
+template <class Node>
+Mat arith(const Mat& a, const Mat& b) {
+  constexpr std::string_view op = Node::kName;
   Tape* t = detail::tape_of(op, a, b);
   const Eigen::Index ar = a.rows(), ac = a.cols(), br = b.rows(), bc = b.cols();
   const bool rows_fit = ar == br || ar == 1 || br == 1;
@@ -308,8 +328,7 @@ Mat arith(Arith kind, const Mat& a, const Mat& b) {
   const Eigen::Index c = ac == 1 ? bc : ac;
   if ((ar * ac == 0) != (br * bc == 0))
     detail::throw_shape(op, ar, ac, br, bc, "do not broadcast (one of them is empty)");
-  return detail::finish(
-      t, std::make_unique<ArithNode>(kind, a.operand(op, t), b.operand(op, t), r, c));
+  return detail::finish(t, std::make_unique<Node>(a.operand(op, t), b.operand(op, t), r, c));
 }
 
 Mat affine(const Mat& a, double alpha, double beta) {
@@ -337,11 +356,11 @@ Mat operator*(const Mat& a, const Mat& b) { return matmul(a, b); }
 Mat operator*(const Eigen::MatrixXd& a, const Mat& b) { return matmul(Mat(a), b); }
 Mat operator*(const Mat& a, const Eigen::MatrixXd& b) { return matmul(a, Mat(b)); }
 
-Mat operator+(const Mat& a, const Mat& b) { return arith(Arith::Add, a, b); }
-Mat operator-(const Mat& a, const Mat& b) { return arith(Arith::Sub, a, b); }
-Mat cwise_product(const Mat& a, const Mat& b) { return arith(Arith::Mul, a, b); }
-Mat cwise_quotient(const Mat& a, const Mat& b) { return arith(Arith::Div, a, b); }
-Mat operator/(const Mat& a, const Mat& b) { return arith(Arith::Div, a, b); }
+Mat operator+(const Mat& a, const Mat& b) { return arith<AddNode>(a, b); }
+Mat operator-(const Mat& a, const Mat& b) { return arith<SubNode>(a, b); }
+Mat cwise_product(const Mat& a, const Mat& b) { return arith<MulNode>(a, b); }
+Mat cwise_quotient(const Mat& a, const Mat& b) { return arith<DivNode>(a, b); }
+Mat operator/(const Mat& a, const Mat& b) { return arith<DivNode>(a, b); }
 Mat operator+(const Mat& a, const Eigen::MatrixXd& b) { return a + Mat(b); }
 Mat operator+(const Eigen::MatrixXd& a, const Mat& b) { return Mat(a) + b; }
 Mat operator-(const Mat& a, const Eigen::MatrixXd& b) { return a - Mat(b); }
