@@ -57,37 +57,36 @@ inline bool operator<=(const Dual& a, const Dual& b) { return a.v <= b.v; }
 inline bool operator>=(const Dual& a, const Dual& b) { return a.v >= b.v; }
 inline bool operator==(const Dual& a, const Dual& b) { return a.v == b.v; }
 
-#define NABLA_DUAL_UNARY(fn, Name) \
-  inline Dual fn(const Dual& a) { return detail::dual_apply<Op::Name>(a); }
-NABLA_DUAL_UNARY(exp, Exp)
-NABLA_DUAL_UNARY(log, Log)
-NABLA_DUAL_UNARY(log1p, Log1p)
-NABLA_DUAL_UNARY(expm1, Expm1)
-NABLA_DUAL_UNARY(sqrt, Sqrt)
-NABLA_DUAL_UNARY(cbrt, Cbrt)
-NABLA_DUAL_UNARY(sin, Sin)
-NABLA_DUAL_UNARY(cos, Cos)
-NABLA_DUAL_UNARY(tan, Tan)
-NABLA_DUAL_UNARY(asin, Asin)
-NABLA_DUAL_UNARY(acos, Acos)
-NABLA_DUAL_UNARY(atan, Atan)
-NABLA_DUAL_UNARY(sinh, Sinh)
-NABLA_DUAL_UNARY(cosh, Cosh)
-NABLA_DUAL_UNARY(tanh, Tanh)
-NABLA_DUAL_UNARY(sigmoid, Sigmoid)
-NABLA_DUAL_UNARY(softplus, Softplus)
-NABLA_DUAL_UNARY(abs, Abs)
-NABLA_DUAL_UNARY(relu, Relu)
-NABLA_DUAL_UNARY(erf, Erf)
-NABLA_DUAL_UNARY(square, Square)
-#undef NABLA_DUAL_UNARY
-
-inline Dual pow(const Dual& a, const Dual& b) { return detail::dual_apply<Op::Pow>(a, b); }
-inline Dual pow(const Dual& a, double c) { return detail::dual_apply<Op::PowC>(a, Dual(), c); }
-inline Dual pow(double c, const Dual& a) { return detail::dual_apply<Op::CPow>(a, Dual(), c); }
-inline Dual atan2(const Dual& a, const Dual& b) { return detail::dual_apply<Op::Atan2>(a, b); }
-inline Dual hypot(const Dual& a, const Dual& b) { return detail::dual_apply<Op::Hypot>(a, b); }
-inline Dual max(const Dual& a, const Dual& b) { return detail::dual_apply<Op::Max>(a, b); }
-inline Dual min(const Dual& a, const Dual& b) { return detail::dual_apply<Op::Min>(a, b); }
+// Generated from the operation table (core/op.hpp); the operators above are the table's one
+// hand-written case.
+#define NABLA_DUAL_FN1(Name, f) \
+  inline Dual f(const Dual& a) { return detail::dual_apply<Op::Name>(a); }
+#define NABLA_DUAL_FN(Name, ...) NABLA_OP_EACH_NAME(NABLA_DUAL_FN1, Name, __VA_ARGS__)
+#define NABLA_DUAL_FN_AB(Name, f, WhenBConstant, WhenAConstant) \
+  inline Dual f(const Dual& a, const Dual& b) { return detail::dual_apply<Op::Name>(a, b); }
+#define NABLA_DUAL_FN_AC(Name, f) \
+  inline Dual f(const Dual& a, double c) { return detail::dual_apply<Op::Name>(a, Dual(), c); }
+#define NABLA_DUAL_FN_CA(Name, f) \
+  inline Dual f(double c, const Dual& a) { return detail::dual_apply<Op::Name>(a, Dual(), c); }
+#define NABLA_DUAL_FN_AC_CA(Name, f) NABLA_DUAL_FN_AC(Name, f) NABLA_DUAL_FN_CA(Name, f)
+#define NABLA_DUAL_OP_A(Name, op)
+#define NABLA_DUAL_OP_AB(Name, op)
+#define NABLA_DUAL_OP_AC(Name, op)
+#define NABLA_DUAL_OP_CA(Name, op)
+#define NABLA_DUAL_OP_AC_CA(Name, op)
+#define NABLA_X(P, Name, kind, text, kink, inf, mat, form, ...) NABLA_DUAL_##form(Name, __VA_ARGS__)
+NABLA_OP_TABLE(NABLA_X, )
+#undef NABLA_X
+#undef NABLA_DUAL_OP_AC_CA
+#undef NABLA_DUAL_OP_CA
+#undef NABLA_DUAL_OP_AC
+#undef NABLA_DUAL_OP_AB
+#undef NABLA_DUAL_OP_A
+#undef NABLA_DUAL_FN_AC_CA
+#undef NABLA_DUAL_FN_CA
+#undef NABLA_DUAL_FN_AC
+#undef NABLA_DUAL_FN_AB
+#undef NABLA_DUAL_FN
+#undef NABLA_DUAL_FN1
 
 }  // namespace nabla

@@ -59,12 +59,6 @@ void Function::finish_recording() {
   for (std::uint32_t i = 0; i < t.size(); ++i) {
     const Op op = t.op(i);
     switch (op) {
-      case Op::Abs:
-      case Op::Relu:
-      case Op::Max:
-      case Op::Min:
-      case Op::MaxC:
-      case Op::MinC: kinks_.push_back({i, kink_side(i)}); break;
       case Op::Custom: {
         const Tape::CustomRecord& rec = t.custom(t.arg0(i));
         if (rec.function != nullptr && rec.count != rec.function->arity())
@@ -86,7 +80,9 @@ void Function::finish_recording() {
         }
         break;
       }
-      default: break;
+      default:
+        if (has_kink(op)) kinks_.push_back({i, kink_side(i)});  // the table's kink column
+        break;
     }
   }
   status_ = ReplayStatus{};

@@ -12,16 +12,10 @@ namespace {
 using detail::MatNode;
 using detail::MatOperand;
 
-// Derivatives that can be infinite (sqrt at 0, log at 0, …) must not turn a zero adjoint
-// into NaN through 0·inf.
-constexpr bool may_be_infinite(Op op) {
-  return op == Op::Sqrt || op == Op::Log || op == Op::Log1p || op == Op::PowC;
-}
-
-// Kinked operations remember the side of the kink each entry was on, for replay checks.
-constexpr bool has_kink(Op op) {
-  return op == Op::Abs || op == Op::Relu || op == Op::MaxC || op == Op::MinC;
-}
+// has_kink and may_be_infinite (core/op.hpp) come from the operation table: kinked operations
+// remember the side of the kink each entry was on, for replay checks; operations whose
+// derivative can be infinite (sqrt at 0, log at 0, …) must not turn a zero adjoint into NaN
+// through 0·inf.
 
 template <Op op>
 class UnaryNode final : public MatNode {
@@ -101,7 +95,7 @@ class UnaryNode final : public MatNode {
  private:
   [[nodiscard]] std::vector<std::int8_t> sides() const {
     const Eigen::MatrixXd& a = a_.value();
-    const double kink = (op == Op::MaxC || op == Op::MinC) ? c_ : 0.0;
+    const double kink = op_kind(op) == Kind::BinaryConst ? c_ : 0.0;  // max(A, c), min(A, c)
     std::vector<std::int8_t> s(static_cast<std::size_t>(a.size()));
     for (Eigen::Index k = 0; k < a.size(); ++k)
       s[static_cast<std::size_t>(k)] =
@@ -122,21 +116,21 @@ Mat unary(const Mat& a, double c = 0.0) {
 
 }  // namespace
 
-Mat exp(const Mat& a) { return unary<Op::Exp>(a); }
-Mat log(const Mat& a) { return unary<Op::Log>(a); }
-Mat log1p(const Mat& a) { return unary<Op::Log1p>(a); }
-Mat expm1(const Mat& a) { return unary<Op::Expm1>(a); }
-Mat sqrt(const Mat& a) { return unary<Op::Sqrt>(a); }
-Mat square(const Mat& a) { return unary<Op::Square>(a); }
-Mat sin(const Mat& a) { return unary<Op::Sin>(a); }
-Mat cos(const Mat& a) { return unary<Op::Cos>(a); }
-Mat tanh(const Mat& a) { return unary<Op::Tanh>(a); }
-Mat sigmoid(const Mat& a) { return unary<Op::Sigmoid>(a); }
-Mat softplus(const Mat& a) { return unary<Op::Softplus>(a); }
-Mat relu(const Mat& a) { return unary<Op::Relu>(a); }
-Mat abs(const Mat& a) { return unary<Op::Abs>(a); }
-Mat pow(const Mat& a, double exponent) { return unary<Op::PowC>(a, exponent); }
-Mat max(const Mat& a, double c) { return unary<Op::MaxC>(a, c); }
-Mat min(const Mat& a, double c) { return unary<Op::MinC>(a, c); }
+#define NABLA_MAT_DEFINE_FN(Name, f, ...) \
+  Mat f(const Mat& a) { return unary<Op::Name>(a); }
+#define NABLA_MAT_DEFINE_FN_AC(Name, f) \
+  Mat f(const Mat& a, double c) { return unary<Op::Name>(a, c); }
+#define NABLA_MAT_DEFINE_FN_AC_CA(Name, f) NABLA_MAT_DEFINE_FN_AC(Name, f)
+#define NABLA_MAT_DEFINE_0(Name, form, ...)
+#define NABLA_MAT_DEFINE_1(Name, form, ...) NABLA_MAT_DEFINE_##form(Name, __VA_ARGS__)
+#define NABLA_X(P, Name, kind, text, kink, inf, mat, form, ...) \
+  NABLA_MAT_DEFINE_##mat(Name, form, __VA_ARGS__)
+NABLA_OP_TABLE(NABLA_X, )
+#undef NABLA_X
+#undef NABLA_MAT_DEFINE_1
+#undef NABLA_MAT_DEFINE_0
+#undef NABLA_MAT_DEFINE_FN_AC_CA
+#undef NABLA_MAT_DEFINE_FN_AC
+#undef NABLA_MAT_DEFINE_FN
 
 }  // namespace nabla

@@ -4,27 +4,27 @@
 // the backward is one pass dA += dC ⊙ f'(A).
 #pragma once
 
+#include <nabla/autodiff/core/op.hpp>
 #include <nabla/autodiff/matrix/mat.hpp>
 
 namespace nabla {
 
-[[nodiscard]] Mat exp(const Mat& a);
-[[nodiscard]] Mat log(const Mat& a);
-[[nodiscard]] Mat log1p(const Mat& a);
-[[nodiscard]] Mat expm1(const Mat& a);
-[[nodiscard]] Mat sqrt(const Mat& a);
-[[nodiscard]] Mat square(const Mat& a);
-[[nodiscard]] Mat sin(const Mat& a);
-[[nodiscard]] Mat cos(const Mat& a);
-[[nodiscard]] Mat tanh(const Mat& a);
-[[nodiscard]] Mat sigmoid(const Mat& a);
-[[nodiscard]] Mat softplus(const Mat& a);
-[[nodiscard]] Mat relu(const Mat& a);
-[[nodiscard]] Mat abs(const Mat& a);
-// Element-wise power with a constant exponent.
-[[nodiscard]] Mat pow(const Mat& a, double exponent);
-// Element-wise maximum / minimum with a constant (max(A, 0) = relu(A)); a tie takes 0.
-[[nodiscard]] Mat max(const Mat& a, double c);
-[[nodiscard]] Mat min(const Mat& a, double c);
+// One per row of the operation table (core/op.hpp) whose mat column is 1: f(A) for a unary
+// op, f(A, c) with a constant c for pow (the exponent), max and min (max(A, 0) = relu(A); a
+// tie takes 0).
+#define NABLA_MAT_DECLARE_FN(f, ...) [[nodiscard]] Mat f(const Mat& a);
+#define NABLA_MAT_DECLARE_FN_AC(f) [[nodiscard]] Mat f(const Mat& a, double c);
+#define NABLA_MAT_DECLARE_FN_AC_CA(f) NABLA_MAT_DECLARE_FN_AC(f)
+#define NABLA_MAT_DECLARE_0(form, ...)
+#define NABLA_MAT_DECLARE_1(form, ...) NABLA_MAT_DECLARE_##form(__VA_ARGS__)
+#define NABLA_X(P, Name, kind, text, kink, inf, mat, form, ...) \
+  NABLA_MAT_DECLARE_##mat(form, __VA_ARGS__)
+NABLA_OP_TABLE(NABLA_X, )
+#undef NABLA_X
+#undef NABLA_MAT_DECLARE_1
+#undef NABLA_MAT_DECLARE_0
+#undef NABLA_MAT_DECLARE_FN_AC_CA
+#undef NABLA_MAT_DECLARE_FN_AC
+#undef NABLA_MAT_DECLARE_FN
 
 }  // namespace nabla

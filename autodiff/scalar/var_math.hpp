@@ -88,65 +88,42 @@ inline Var& operator*=(Var& a, double c) { return a = a * c; }
 inline Var& operator/=(Var& a, double c) { return a = a / c; }
 
 // --- elementary functions -----------------------------------------------------------------
-#define NABLA_VAR_UNARY(fn, Name) \
-  inline Var fn(const Var& a) { return detail::unary<Op::Name>(a); }
-NABLA_VAR_UNARY(exp, Exp)
-NABLA_VAR_UNARY(log, Log)
-NABLA_VAR_UNARY(log1p, Log1p)
-NABLA_VAR_UNARY(expm1, Expm1)
-NABLA_VAR_UNARY(sqrt, Sqrt)
-NABLA_VAR_UNARY(cbrt, Cbrt)
-NABLA_VAR_UNARY(sin, Sin)
-NABLA_VAR_UNARY(cos, Cos)
-NABLA_VAR_UNARY(tan, Tan)
-NABLA_VAR_UNARY(asin, Asin)
-NABLA_VAR_UNARY(acos, Acos)
-NABLA_VAR_UNARY(atan, Atan)
-NABLA_VAR_UNARY(sinh, Sinh)
-NABLA_VAR_UNARY(cosh, Cosh)
-NABLA_VAR_UNARY(tanh, Tanh)
-NABLA_VAR_UNARY(sigmoid, Sigmoid)
-NABLA_VAR_UNARY(softplus, Softplus)
-NABLA_VAR_UNARY(abs, Abs)
-NABLA_VAR_UNARY(fabs, Abs)
-NABLA_VAR_UNARY(relu, Relu)
-NABLA_VAR_UNARY(erf, Erf)
-NABLA_VAR_UNARY(square, Square)
-#undef NABLA_VAR_UNARY
-
-// A constant with v's value: derivatives do not flow through it (but replay recomputes it).
-inline Var stop_gradient(const Var& v) { return detail::unary<Op::StopGradient>(v); }
-
-inline Var pow(const Var& a, const Var& b) {
-  return detail::binary<Op::Pow, Op::PowC, Op::CPow>(a, b);
-}
-inline Var pow(const Var& a, double c) { return detail::with_constant<Op::PowC>(a, c); }
-inline Var pow(double c, const Var& a) { return detail::with_constant<Op::CPow>(a, c); }
-
-inline Var atan2(const Var& a, const Var& b) {
-  return detail::binary<Op::Atan2, Op::Atan2C, Op::CAtan2>(a, b);
-}
-inline Var atan2(const Var& a, double c) { return detail::with_constant<Op::Atan2C>(a, c); }
-inline Var atan2(double c, const Var& a) { return detail::with_constant<Op::CAtan2>(a, c); }
-
-inline Var hypot(const Var& a, const Var& b) {
-  return detail::binary<Op::Hypot, Op::HypotC, Op::HypotC>(a, b);
-}
-inline Var hypot(const Var& a, double c) { return detail::with_constant<Op::HypotC>(a, c); }
-inline Var hypot(double c, const Var& a) { return detail::with_constant<Op::HypotC>(a, c); }
-
-// At a tie of two variables max and min split the derivative ½/½; against a constant the
-// variable gets 0 (docs/subgradients.md).
-inline Var max(const Var& a, const Var& b) {
-  return detail::binary<Op::Max, Op::MaxC, Op::MaxC>(a, b);
-}
-inline Var max(const Var& a, double c) { return detail::with_constant<Op::MaxC>(a, c); }
-inline Var max(double c, const Var& a) { return detail::with_constant<Op::MaxC>(a, c); }
-inline Var min(const Var& a, const Var& b) {
-  return detail::binary<Op::Min, Op::MinC, Op::MinC>(a, b);
-}
-inline Var min(const Var& a, double c) { return detail::with_constant<Op::MinC>(a, c); }
-inline Var min(double c, const Var& a) { return detail::with_constant<Op::MinC>(a, c); }
+// Generated from the operation table (core/op.hpp); each expands to the same one-line inline
+// function as if written by hand. stop_gradient(v) is a constant with v's value: derivatives
+// do not flow through it (but replay recomputes it). At a tie of two variables max and min
+// split the derivative ½/½; against a constant the variable gets 0 (docs/subgradients.md).
+#define NABLA_VAR_FN1(Name, f) \
+  inline Var f(const Var& a) { return detail::unary<Op::Name>(a); }
+#define NABLA_VAR_FN(Name, ...) NABLA_OP_EACH_NAME(NABLA_VAR_FN1, Name, __VA_ARGS__)
+#define NABLA_VAR_FN_AB(Name, f, WhenBConstant, WhenAConstant)                   \
+  inline Var f(const Var& a, const Var& b) {                                     \
+    return detail::binary<Op::Name, Op::WhenBConstant, Op::WhenAConstant>(a, b); \
+  }
+#define NABLA_VAR_FN_AC(Name, f) \
+  inline Var f(const Var& a, double c) { return detail::with_constant<Op::Name>(a, c); }
+#define NABLA_VAR_FN_CA(Name, f) \
+  inline Var f(double c, const Var& a) { return detail::with_constant<Op::Name>(a, c); }
+#define NABLA_VAR_FN_AC_CA(Name, f) NABLA_VAR_FN_AC(Name, f) NABLA_VAR_FN_CA(Name, f)
+// Operators are written out above.
+#define NABLA_VAR_OP_A(Name, op)
+#define NABLA_VAR_OP_AB(Name, op)
+#define NABLA_VAR_OP_AC(Name, op)
+#define NABLA_VAR_OP_CA(Name, op)
+#define NABLA_VAR_OP_AC_CA(Name, op)
+#define NABLA_X(P, Name, kind, text, kink, inf, mat, form, ...) NABLA_VAR_##form(Name, __VA_ARGS__)
+NABLA_OP_TABLE(NABLA_X, )
+#undef NABLA_X
+#undef NABLA_VAR_OP_AC_CA
+#undef NABLA_VAR_OP_CA
+#undef NABLA_VAR_OP_AC
+#undef NABLA_VAR_OP_AB
+#undef NABLA_VAR_OP_A
+#undef NABLA_VAR_FN_AC_CA
+#undef NABLA_VAR_FN_CA
+#undef NABLA_VAR_FN_AC
+#undef NABLA_VAR_FN_AB
+#undef NABLA_VAR_FN
+#undef NABLA_VAR_FN1
 
 // Classification, on the value (Eigen's reductions call these).
 inline bool isfinite(const Var& a) noexcept { return std::isfinite(a.value()); }
