@@ -42,10 +42,10 @@ enum class Kind : std::uint8_t {
 #define NABLA_OP_TABLE(X, P)                                                        \
   /*   Name          Kind         printed name    kink inf mat  form      names */  \
   X(P, Neg,          Unary,       "neg",           0,  0,  0,   OP_A,     -)        \
-  X(P, Exp,          Unary,       "exp",           0,  0,  1,   FN,       exp)      \
+  X(P, Exp,          Unary,       "exp",           0,  1,  1,   FN,       exp)      \
   X(P, Log,          Unary,       "log",           0,  1,  1,   FN,       log)      \
   X(P, Log1p,        Unary,       "log1p",         0,  1,  1,   FN,       log1p)    \
-  X(P, Expm1,        Unary,       "expm1",         0,  0,  1,   FN,       expm1)    \
+  X(P, Expm1,        Unary,       "expm1",         0,  1,  1,   FN,       expm1)    \
   X(P, Sqrt,         Unary,       "sqrt",          0,  1,  1,   FN,       sqrt)     \
   X(P, Cbrt,         Unary,       "cbrt",          0,  0,  0,   FN,       cbrt)     \
   X(P, Sin,          Unary,       "sin",           0,  0,  1,   FN,       sin)      \

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include <nabla/autodiff/core/op.hpp>
@@ -26,8 +27,30 @@ inline double sigmoid(double a) noexcept {
 inline double softplus(double a) noexcept {
   return (a > 0.0 ? a : 0.0) + std::log1p(std::exp(-std::abs(a)));
 }
-inline double relu(double a) noexcept { return a > 0.0 ? a : 0.0; }
+// A NaN operand gives NaN (the last branch), never a silent 0.
+inline double relu(double a) noexcept { return a > 0.0 ? a : (a <= 0.0 ? 0.0 : a); }
 inline double square(double a) noexcept { return a * a; }
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+// Derivatives written from the argument, not from the result r: once tanh(a) or σ(a) rounds
+// to ±1 (|a| > 19, a > 37) the textbook 1 − r² and r(1 − r) are exactly 0, losing every digit
+// of the true ~1e-17. Generic in T so that Dual differentiates them again.
+// sech²(a) = 4t/(1 + t)², t = e^(−2|a|)
+template <class T>
+T sech_squared(const T& a) {
+  using std::abs;
+  using std::exp;
+  const T t = exp(-2.0 * abs(a));
+  return 4.0 * t / ((1.0 + t) * (1.0 + t));
+}
+// σ′(a) = σ(a)·σ(−a) = e/(1 + e)², e = e^(−|a|)
+template <class T>
+T sigmoid_slope(const T& a) {
+  using std::abs;
+  using std::exp;
+  const T e = exp(-abs(a));
+  return e / ((1.0 + e) * (1.0 + e));
+}
 }  // namespace math
 
 template <Op op>
@@ -65,8 +88,8 @@ NABLA_UNARY_RULE(Neg, -a, T(-1.0))
 NABLA_UNARY_RULE(Exp, std::exp(a), r)
 NABLA_UNARY_RULE(Log, std::log(a), 1.0 / a)
 NABLA_UNARY_RULE(Log1p, std::log1p(a), 1.0 / (1.0 + a))
-NABLA_UNARY_RULE(Expm1, std::expm1(a), r + 1.0)
-NABLA_UNARY_RULE(Sqrt, std::sqrt(a), 0.5 / r)  // +inf at 0, never a silent 0
+NABLA_UNARY_RULE(Expm1, std::expm1(a), exp(a))  // not r + 1: it cancels for a ≪ 0
+NABLA_UNARY_RULE(Sqrt, std::sqrt(a), 0.5 / r)   // +inf at 0, never a silent 0
 NABLA_UNARY_RULE(Cbrt, std::cbrt(a), 1.0 / (3.0 * r * r))
 NABLA_UNARY_RULE(Sin, std::sin(a), cos(a))
 NABLA_UNARY_RULE(Cos, std::cos(a), -sin(a))
@@ -77,11 +100,12 @@ NABLA_UNARY_RULE(Acos, std::acos(a), -1.0 / sqrt((1.0 - a) * (1.0 + a)))
 NABLA_UNARY_RULE(Atan, std::atan(a), 1.0 / (1.0 + a * a))
 NABLA_UNARY_RULE(Sinh, std::sinh(a), cosh(a))
 NABLA_UNARY_RULE(Cosh, std::cosh(a), sinh(a))
-NABLA_UNARY_RULE(Tanh, std::tanh(a), 1.0 - r * r)
-NABLA_UNARY_RULE(Sigmoid, math::sigmoid(a), r*(1.0 - r))
+NABLA_UNARY_RULE(Tanh, std::tanh(a), math::sech_squared(a))
+NABLA_UNARY_RULE(Sigmoid, math::sigmoid(a), math::sigmoid_slope(a))
 NABLA_UNARY_RULE(Softplus, math::softplus(a), sigmoid(a))
-NABLA_UNARY_RULE(Abs, std::abs(a), T(a > 0.0 ? 1.0 : (a < 0.0 ? -1.0 : 0.0)))
-NABLA_UNARY_RULE(Relu, math::relu(a), T(a > 0.0 ? 1.0 : 0.0))
+NABLA_UNARY_RULE(Abs, std::abs(a),
+                 T(a > 0.0 ? 1.0 : (a < 0.0 ? -1.0 : (a == 0.0 ? 0.0 : math::nan))))
+NABLA_UNARY_RULE(Relu, math::relu(a), T(a > 0.0 ? 1.0 : (a <= 0.0 ? 0.0 : math::nan)))
 NABLA_UNARY_RULE(Erf, std::erf(a), (2.0 / std::sqrt(std::numbers::pi)) * exp(-(a * a)))
 NABLA_UNARY_RULE(Square, a* a, 2.0 * a)
 NABLA_UNARY_RULE(StopGradient, a, T(0.0))
@@ -112,17 +136,23 @@ NABLA_BINARY_RULE(Sub, a - b, T(1.0), T(-1.0))
 NABLA_BINARY_RULE(Mul, a* b, b, a)
 NABLA_BINARY_RULE(Div, a / b, 1.0 / b, -r / b)
 // d/db a^b = a^b log a, whose limit at a = 0 (b > 0) is 0; elsewhere log(a < 0) is NaN.
-// b = 0 makes a^b constant in a: d/da is 0 even at a = 0, where b·a^(b−1) would be 0·inf.
-NABLA_BINARY_RULE(Pow, std::pow(a, b), b == 0.0 ? T(0.0) : T(b * pow(a, b - 1.0)),
+// At a = 0 with b = 0, b·a^(b−1) would be 0·inf: d/da is 0 there (a^0 is constant in a). Only
+// that point is special: elsewhere at b = 0 the formula gives 0 and keeps its derivative in b,
+// the mixed partial a^(b−1)(1 + b log a) of the second-order sweep.
+NABLA_BINARY_RULE(Pow, std::pow(a, b), (b == 0.0 && a == 0.0) ? T(0.0) : T(b* pow(a, b - 1.0)),
                   (a == 0.0 && b > 0.0) ? T(0.0) : T(log(a) * r))
 NABLA_BINARY_RULE(Atan2, std::atan2(a, b), b / (a * a + b * b), -a / (a * a + b * b))
 // The Euclidean norm's minimum-norm subgradient at the origin is 0.
 NABLA_BINARY_RULE(Hypot, std::hypot(a, b), r == 0.0 ? T(0.0) : T(a / r),
                   r == 0.0 ? T(0.0) : T(b / r))
-NABLA_BINARY_RULE(Max, a > b ? a : b, T(a > b ? 1.0 : (a < b ? 0.0 : 0.5)),
-                  T(a > b ? 0.0 : (a < b ? 1.0 : 0.5)))
-NABLA_BINARY_RULE(Min, a < b ? a : b, T(a < b ? 1.0 : (a > b ? 0.0 : 0.5)),
-                  T(a < b ? 0.0 : (a > b ? 1.0 : 0.5)))
+// max, min: a tie splits ½/½; a NaN operand (every comparison false) gives NaN, never the other
+// operand: a + b is NaN then.
+NABLA_BINARY_RULE(Max, a > b ? a : (a <= b ? b : a + b),
+                  T(a > b ? 1.0 : (a < b ? 0.0 : (a == b ? 0.5 : math::nan))),
+                  T(a > b ? 0.0 : (a < b ? 1.0 : (a == b ? 0.5 : math::nan))))
+NABLA_BINARY_RULE(Min, a < b ? a : (a >= b ? b : a + b),
+                  T(a < b ? 1.0 : (a > b ? 0.0 : (a == b ? 0.5 : math::nan))),
+                  T(a < b ? 0.0 : (a > b ? 1.0 : (a == b ? 0.5 : math::nan))))
 NABLA_BINARY_RULE(AddC, a + c, T(1.0), T(0.0))
 NABLA_BINARY_RULE(SubC, a - c, T(1.0), T(0.0))
 NABLA_BINARY_RULE(MulC, a* c, T(c), T(0.0))
@@ -132,8 +162,10 @@ NABLA_BINARY_RULE(PowC, std::pow(a, c), c == 0.0 ? T(0.0) : T(c * pow(a, c - 1.0
 NABLA_BINARY_RULE(Atan2C, std::atan2(a, c), c / (a * a + c * c), T(0.0))
 NABLA_BINARY_RULE(HypotC, std::hypot(a, c), r == 0.0 ? T(0.0) : T(a / r), T(0.0))
 // Against a constant the subdifferential at a tie is [0, 1]: its minimum-norm element is 0.
-NABLA_BINARY_RULE(MaxC, a > c ? a : c, T(a > c ? 1.0 : 0.0), T(0.0))
-NABLA_BINARY_RULE(MinC, a < c ? a : c, T(a < c ? 1.0 : 0.0), T(0.0))
+NABLA_BINARY_RULE(MaxC, a > c ? a : (a <= c ? c : a + c),
+                  T(a > c ? 1.0 : (a <= c ? 0.0 : math::nan)), T(0.0))
+NABLA_BINARY_RULE(MinC, a < c ? a : (a >= c ? c : a + c),
+                  T(a < c ? 1.0 : (a >= c ? 0.0 : math::nan)), T(0.0))
 NABLA_BINARY_RULE(CSub, c - a, T(-1.0), T(0.0))
 NABLA_BINARY_RULE(CDiv, c / a, -r / a, T(0.0))
 NABLA_BINARY_RULE(CPow, std::pow(c, a), c == 0.0 ? T(0.0) : T(std::log(c) * r), T(0.0))
