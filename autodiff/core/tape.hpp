@@ -37,6 +37,8 @@ inline constinit thread_local std::uint32_t active_stamp = no_tape_stamp;
 [[noreturn]] void throw_mixed_tapes(Op op, const Var& a, const Var& b);
 std::uint32_t new_stamp() noexcept;
 std::size_t default_memory_limit() noexcept;
+// The reverse sweeps, in sweeps/reverse.cpp: they read the record arrays directly.
+struct ReverseSweep;
 }  // namespace detail
 
 struct TapeStats {
@@ -101,7 +103,8 @@ class Tape {
   [[nodiscard]] double adjoint(const Var& v) const;
   // Reverse sweep over records [stop, from] with adjoint `seed` at `from`. Records below
   // `stop` are not visited: pass the index of the first input when everything before it is
-  // an input too (inputs propagate nothing), as the functional API does.
+  // an input too (inputs propagate nothing), as the functional API does. Out of line
+  // (sweeps/reverse.cpp): one call per sweep costs nothing against the loop.
   void reverse_from(std::uint32_t from, double seed, std::uint32_t stop = 0);
 
   // Read access to the records, for explain, replay and the higher-order sweeps.
@@ -189,6 +192,7 @@ class Tape {
   }
 
  private:
+  friend struct detail::ReverseSweep;
   struct Args {
     std::uint32_t a0;
     std::uint32_t a1;
@@ -247,112 +251,5 @@ class TapeScope {
 
 // A new independent variable on the active tape.
 Var variable(double x);
-
-// The body of one reverse step per kind of record: adjᵢ times the local partials, added to
-// the operands' adjoints. Written once, used by both dispatch loops below.
-#define NABLA_REVERSE_Unary(name)                                                        \
-  Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, 0.0, slot[i].value, da, db); \
-  slot[arg.a0].adjoint += w * da;
-#define NABLA_REVERSE_Binary(name)                                                                 \
-  Rule<Op::name>::partials<double>(slot[arg.a0].value, slot[arg.a1].value, 0.0, slot[i].value, da, \
-                                   db);                                                            \
-  slot[arg.a0].adjoint += w * da;                                                                  \
-  slot[arg.a1].adjoint += w * db;
-#define NABLA_REVERSE_BinaryConst(name)                                                          \
-  Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, cst[arg.a1], slot[i].value, da, db); \
-  slot[arg.a0].adjoint += w * da;
-#define NABLA_REVERSE_ConstBinary(name) NABLA_REVERSE_BinaryConst(name)
-#define NABLA_REVERSE_CUSTOM                                                                \
-  {                                                                                         \
-    const CustomRecord& rec = customs_[arg.a0];                                             \
-    for (std::uint32_t k = 0; k < rec.count; ++k)                                           \
-      slot[custom_inputs_[rec.offset + k]].adjoint += w * custom_partials_[rec.offset + k]; \
-  }
-
-inline void Tape::reverse_from(std::uint32_t from, double seed, std::uint32_t stop) {
-  Slot* slot = slots_.get();
-  const Op* ops = ops_.get();
-  const Args* args = args_.get();
-  const double* cst = constants_.get();
-  for (std::size_t k = 0; k < dirty_adjoints_; ++k) slot[k].adjoint = 0.0;
-  dirty_adjoints_ = std::size_t{from} + 1;
-  slot[from].adjoint = seed;
-  std::size_t i = std::size_t{from} + 1;
-  double w = 0.0;
-  Args arg{};
-  double da = 0.0;
-  double db = 0.0;
-#if defined(__GNUC__)
-  // Threaded dispatch (GNU computed goto): every handler ends in its own indirect jump, so
-  // the branch predictor learns which operation follows which — measurably faster than one
-  // shared switch on long tapes.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
-  static void* const handlers[] = {&&on_Input,
-                                   &&on_Custom,
-                                   &&on_Custom,
-                                   &&on_Extension,
-                                   &&on_ExtOutput,
-#define NABLA_X(name, kind, text) &&on_##name,
-                                   NABLA_ELEMENTARY_OPS(NABLA_X)
-#undef NABLA_X
-  };
-#define NABLA_NEXT                                                          \
-  do {                                                                      \
-    if (i == stop) goto done;                                               \
-    --i;                                                                    \
-    w = slot[i].adjoint;                                                    \
-    /* A zero adjoint contributes nothing; skipping it keeps 0·inf out. */ \
-    if (w == 0.0 && ops[i] != Op::Extension) goto skip;                     \
-    arg = args[i];                                                          \
-    goto* handlers[static_cast<std::size_t>(ops[i])];                       \
-  } while (false)
-skip:
-  NABLA_NEXT;
-on_Input:
-  NABLA_NEXT;
-on_Custom:
-  NABLA_REVERSE_CUSTOM
-  NABLA_NEXT;
-on_Extension:
-  extensions_[arg.a0]->reverse(w, *this);
-  NABLA_NEXT;
-on_ExtOutput:
-  extensions_[arg.a0]->add_output_adjoint(arg.a1, w);
-  NABLA_NEXT;
-#define NABLA_X(name, kind, text) on_##name : NABLA_REVERSE_##kind(name) NABLA_NEXT;
-  NABLA_ELEMENTARY_OPS(NABLA_X)
-#undef NABLA_X
-#undef NABLA_NEXT
-#pragma GCC diagnostic pop
-done:
-  return;
-#else
-  while (i-- > stop) {
-    w = slot[i].adjoint;
-    const Op op = ops[i];
-    if (w == 0.0 && op != Op::Extension) continue;
-    arg = args[i];
-    switch (op) {
-      case Op::Input: break;
-      case Op::Custom:
-      case Op::Linear: NABLA_REVERSE_CUSTOM break;
-      case Op::Extension: extensions_[arg.a0]->reverse(w, *this); break;
-      case Op::ExtOutput: extensions_[arg.a0]->add_output_adjoint(arg.a1, w); break;
-#define NABLA_X(name, kind, text) \
-  case Op::name: {                \
-    NABLA_REVERSE_##kind(name)    \
-  } break;
-        NABLA_ELEMENTARY_OPS(NABLA_X)
-#undef NABLA_X
-    }
-  }
-#endif
-}
-#undef NABLA_REVERSE_Unary
-#undef NABLA_REVERSE_Binary
-#undef NABLA_REVERSE_BinaryConst
-#undef NABLA_REVERSE_ConstBinary
-#undef NABLA_REVERSE_CUSTOM
 
 }  // namespace nabla

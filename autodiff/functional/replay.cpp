@@ -7,6 +7,7 @@
 #include <nabla/autodiff/core/op_rules.hpp>
 #include <nabla/autodiff/scalar/custom_function.hpp>
 #include <nabla/autodiff/scalar/var_compare.hpp>
+#include <nabla/autodiff/sweeps/replay.hpp>
 
 namespace nabla {
 
@@ -123,55 +124,7 @@ void Function::replay(const ConstMatrixRef& x) {
       t.set_value_at(input_records_[k], x(e % r, e / r));
     }
   }
-  std::vector<double> args;
-  const std::size_t n = t.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const Op op = t.op(i);
-    switch (op) {
-      case Op::Input: break;
-      case Op::Custom: {
-        const Tape::CustomRecord& rec = t.custom(t.arg0(i));
-        args.resize(rec.count);
-        const std::uint32_t* in = t.custom_inputs() + rec.offset;
-        for (std::uint32_t k = 0; k < rec.count; ++k) args[k] = t.value_at(in[k]);
-        t.set_value_at(i, rec.function->value(args.data()));
-        rec.function->partials(args.data(), t.mutable_custom_partials() + rec.offset);
-        break;
-      }
-      case Op::Linear: {
-        // offset + Σ coefficient·input; the coefficients are constants kept as partials.
-        const Tape::CustomRecord& rec = t.custom(t.arg0(i));
-        const std::uint32_t* in = t.custom_inputs() + rec.offset;
-        const double* c = t.custom_partials() + rec.offset;
-        double s = t.constant(t.arg1(i));
-        for (std::uint32_t k = 0; k < rec.count; ++k) s += c[k] * t.value_at(in[k]);
-        t.set_value_at(i, s);
-        break;
-      }
-      case Op::Extension: t.set_value_at(i, t.extension(t.arg0(i)).forward(t)); break;
-      case Op::ExtOutput: t.set_value_at(i, t.extension(t.arg0(i)).output_value(t.arg1(i))); break;
-#define NABLA_REPLAY_Unary(name)                                               \
-  case Op::name:                                                               \
-    t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), 0.0, 0.0)); \
-    break;
-#define NABLA_REPLAY_Binary(name)                                                                \
-  case Op::name:                                                                                 \
-    t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), t.value_at(t.arg1(i)), 0.0)); \
-    break;
-#define NABLA_REPLAY_BinaryConst(name)                                                           \
-  case Op::name:                                                                                 \
-    t.set_value_at(i, Rule<Op::name>::value(t.value_at(t.arg0(i)), 0.0, t.constant(t.arg1(i)))); \
-    break;
-#define NABLA_REPLAY_ConstBinary(name) NABLA_REPLAY_BinaryConst(name)
-#define NABLA_X(name, kind, text) NABLA_REPLAY_##kind(name)
-        NABLA_ELEMENTARY_OPS(NABLA_X)
-#undef NABLA_X
-#undef NABLA_REPLAY_Unary
-#undef NABLA_REPLAY_Binary
-#undef NABLA_REPLAY_BinaryConst
-#undef NABLA_REPLAY_ConstBinary
-    }
-  }
+  replay_sweep(t);
 }
 
 void Function::check_branches() {

@@ -1,3 +1,8 @@
+// The second-order sweep behind hvp (SecondOrderSweep, declared in functional/hvp.hpp): a Dual
+// forward pass, then a Dual reverse pass. Handles every record kind: Leaf/Input (direction v),
+// Unary, Binary, BinaryConst, ConstBinary (Rule partials on Dual), Linear (constant
+// coefficients), Custom (forward: stored partials; reverse: throws, no second derivative),
+// Extension (forward_dual / reverse_dual) and ExtOutput (output_dual / its adjoint).
 #include <nabla/autodiff/functional/hvp.hpp>
 
 #include <fmt/format.h>

@@ -1,3 +1,7 @@
+// The tangent sweep (forward mode), in recording order. Handles every record kind: Leaf/Input
+// (the direction, set by the caller), Unary, Binary, BinaryConst, ConstBinary (partials from
+// op_rules.hpp), Custom/Linear (stored partials), Extension (its tangent hook) and ExtOutput
+// (the extension's output tangent).
 #include <nabla/autodiff/sweeps/tangent.hpp>
 
 #include <fmt/format.h>

@@ -1,3 +1,6 @@
+// local_partials, the per-record step of the watched sweep (watched.hpp). Handles Unary, Binary,
+// BinaryConst, ConstBinary (partials from op_rules.hpp) and Custom/Linear (stored partials);
+// Leaf/Input, Extension and ExtOutput list none (watched_reverse hands extensions their adjoint).
 #include <nabla/autodiff/sweeps/watched.hpp>
 
 #include <limits>

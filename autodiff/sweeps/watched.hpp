@@ -1,8 +1,10 @@
 // A reverse sweep that can be watched step by step, for explain(), to_dot() and the
-// non-finite checks: the same chain rule as Tape::reverse_from, on the tape's own adjoints,
-// with the local partials from op_rules.hpp, plus a callback after every record. It is slower
-// than Tape::reverse (a callback and a small vector per record), which is why the tape's fast
-// path stays separate and unbranched.
+// non-finite checks: the same chain rule as Tape::reverse_from, on the tape's own adjoints, with
+// the local partials from op_rules.hpp, plus a callback after every record. Handles every record
+// kind: Leaf/Input (nothing to pass on), Unary, Binary, BinaryConst, ConstBinary and Custom/Linear
+// (local_partials), Extension (its own vector–Jacobian product) and ExtOutput (adjoint handed
+// to the extension). It is slower than Tape::reverse (a callback and a small vector per
+// record), which is why the tape's fast path (sweeps/reverse.cpp) stays separate.
 #pragma once
 
 #include <cstdint>

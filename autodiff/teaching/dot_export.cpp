@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include <nabla/autodiff/sweeps/dependencies.hpp>
 #include <nabla/autodiff/sweeps/watched.hpp>
 
 namespace nabla {
@@ -29,19 +30,8 @@ std::string to_dot(Tape& tape, const Var& y) {
   const std::size_t n = std::size_t{y.index()} + 1;
   tape.reverse(y);
 
-  std::vector<char> needed(n, 0);
-  needed[n - 1] = 1;
+  const std::vector<char> needed = dependencies(tape, y.index());
   std::vector<LocalPartial> partials;
-  for (std::size_t i = n; i-- > 0;) {
-    if (!needed[i]) continue;
-    const Kind kind = op_kind(tape.op(i));
-    if (kind == Kind::Extension || kind == Kind::ExtOutput) {
-      for (std::size_t k = 0; k < i; ++k) needed[k] = 1;
-      break;
-    }
-    local_partials(tape, i, partials);
-    for (const LocalPartial& p : partials) needed[p.input] = 1;
-  }
 
   std::string out =
       "digraph nabla {\n  rankdir=BT;\n  node [shape=record, fontname=\"Helvetica\", "

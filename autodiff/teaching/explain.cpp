@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <nabla/autodiff/scalar/custom_function.hpp>
+#include <nabla/autodiff/sweeps/dependencies.hpp>
 #include <nabla/autodiff/sweeps/watched.hpp>
 
 namespace nabla {
@@ -59,20 +60,8 @@ std::string explain(Tape& tape, const Var& y) {
     throw TapeMismatchError("nabla::explain: the output does not belong to this tape");
   const std::size_t n = std::size_t{y.index()} + 1;
 
-  // Which records the output depends on: a reverse pass over the operand graph.
-  std::vector<char> needed(n, 0);
-  needed[n - 1] = 1;
+  const std::vector<char> needed = dependencies(tape, y.index());
   std::vector<LocalPartial> partials;
-  for (std::size_t i = n; i-- > 0;) {
-    if (!needed[i]) continue;
-    if (op_kind(tape.op(i)) == Kind::Extension || op_kind(tape.op(i)) == Kind::ExtOutput) {
-      // An extension's inputs are not listed: keep everything before it.
-      for (std::size_t k = 0; k < i; ++k) needed[k] = 1;
-      break;
-    }
-    local_partials(tape, i, partials);
-    for (const LocalPartial& p : partials) needed[p.input] = 1;
-  }
 
   std::string out =
       fmt::format("Forward: the recorded graph of {} ({} records)\n", record_name(tape, n - 1), n);
