@@ -40,6 +40,9 @@
 #include <nabla/autodiff/scalar/linear.hpp>
 #include <nabla/autodiff/scalar/var_compare.hpp>
 #include <nabla/autodiff/scalar/var_math.hpp>
+#include <nabla/autodiff/sweeps/dependencies.hpp>
+#include <nabla/autodiff/sweeps/replay.hpp>
+#include <nabla/autodiff/sweeps/reverse.hpp>
 #include <nabla/autodiff/sweeps/tangent.hpp>
 #include <nabla/autodiff/sweeps/watched.hpp>
 #include <nabla/autodiff/teaching/chain.hpp>
@@ -80,3 +83,4 @@
 #include <nabla/optim/step_rules/step_state.hpp>
 #include <nabla/optim/stop_criteria.hpp>
 #include <nabla/optim/stop_reason.hpp>
+#include <nabla/version.hpp>
