@@ -2,7 +2,9 @@
 // node's printed adjoint against gradient (inputs) and against Σ partial × adjoint of the
 // consumers (chain rule), and Graphviz accepts the output.
 // g++ 12 at -O3 reports a false -Wrestrict inside std::regex's string handling (GCC bug 105651).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 #include <doctest/doctest.h>
 

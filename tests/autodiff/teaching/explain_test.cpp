@@ -1,7 +1,9 @@
 // explain(): the printed local partials against central differences of each operation's
 // value, and the printed adjoints and gradient against nabla::gradient.
 // g++ 12 at -O3 reports a false -Wrestrict inside std::regex's string handling (GCC bug 105651).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 #include <doctest/doctest.h>
 
