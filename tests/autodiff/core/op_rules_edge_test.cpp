@@ -84,8 +84,8 @@ TEST_CASE("a NaN operand of max, min and relu gives NaN, value and gradient (def
 TEST_CASE("tanh′, sigmoid′ and expm1′ keep their relative precision in saturation (defect 8)") {
   // Long-double references: tanh′ = sech², sigmoid′ = e^(−|x|)/(1 + e^(−|x|))², expm1′ = eˣ.
   // Where the exact value is below the smallest normal double only absolute accuracy exists.
-  for (const double x :
-       {-700.0, -300.0, -37.0, -20.0, -3.0, -1e-3, 0.0, 0.5, 20.0, 37.0, 300.0, 700.0}) {
+  for (const double x : {-700.0, -300.0, -37.0, -20.0, -3.0, -1.0, -0.999, -1e-3, 0.0, 0.5, 0.999,
+                         1.0, 2.5, 20.0, 37.0, 300.0, 700.0}) {
     CAPTURE(x);
     const long double lx = x;
     const long double sech = 1.0L / std::cosh(lx);
@@ -112,9 +112,20 @@ TEST_CASE("tanh′, sigmoid′ and expm1′ keep their relative precision in sat
     CHECK(accurate(mt, want_tanh));
     CHECK(accurate(ms, want_sigmoid));
   }
-  // Second order (Dual): d²/dx² tanh = −2 tanh · sech², at x = 20 about −1.7e-17 · 2.
-  const Eigen::MatrixXd h = nabla::hessian([](const VectorXv& v) { return tanh(v[0]); },
-                                           Eigen::VectorXd::Constant(1, 20.0));
-  const long double sech20 = 1.0L / std::cosh(20.0L);
-  CHECK(relative(h(0, 0), -2.0L * std::tanh(20.0L) * sech20 * sech20) <= 1e-13L);
+  // Second order (Dual) on both branches of the rules: d²/dx² tanh = −2 tanh · sech² (at
+  // x = 20 about −1.7e-17 · 2) and σ″ = σ′(1 − 2σ).
+  for (const double x : {-0.5, 0.5, 20.0}) {
+    CAPTURE(x);
+    const Eigen::VectorXd at = Eigen::VectorXd::Constant(1, x);
+    const long double lx = x;
+    const long double sech = 1.0L / std::cosh(lx);
+    const double ht = nabla::hessian([](const VectorXv& v) { return tanh(v[0]); }, at)(0, 0);
+    CHECK(relative(ht, -2.0L * std::tanh(lx) * sech * sech) <= 1e-13L);
+    // σ′ = e/(1 + e)², 1 − 2σ = −sign(x)(1 − e)/(1 + e), e = e^(−|x|): no cancellation.
+    const long double e = std::exp(-std::abs(lx));
+    const long double slope = e / ((1.0L + e) * (1.0L + e));
+    const long double sign = x > 0.0 ? 1.0L : -1.0L;
+    const double hs = nabla::hessian([](const VectorXv& v) { return sigmoid(v[0]); }, at)(0, 0);
+    CHECK(relative(hs, -sign * slope * (1.0L - e) / (1.0L + e)) <= 1e-13L);
+  }
 }
