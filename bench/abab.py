@@ -2,9 +2,11 @@
 """Old build against new build: the same bench programs from two build folders alternate, the
 order flipping every pair (old, new, new, old, ...), one metric per run; prints the medians and
 the median per-pair ratio new/old with its 10-90 % spread.
-usage: bench/abab.py OLD_BUILD/bench NEW_BUILD/bench PAIRS  (build both with the same options)"""
+usage: bench/abab.py OLD_BUILD/bench NEW_BUILD/bench PAIRS [WORKLOAD]  (build both with the same
+options; WORKLOAD, a substring of a workload name, runs only the matching ones)"""
 import re, statistics, subprocess, sys
 old, new, pairs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+only = sys.argv[4] if len(sys.argv) > 4 else ""
 def col(line, k): return float(line.split("|")[k].strip().strip("*"))
 BENCHES = {
   "rosenbrock_scalar n=1e6 record+reverse ms": (["rosenbrock_scalar", "3"],
@@ -22,6 +24,7 @@ def run(d, args, parse):
 print(f"| workload | old median | new median | new/old per pair, median | 10–90 % | pairs |")
 print("|---|---:|---:|---:|---|---:|")
 for name, (args, parse) in BENCHES.items():
+    if only not in name: continue
     o, n, r = [], [], []
     for p in range(pairs):
         if p % 2 == 0: a = run(old, args, parse); b = run(new, args, parse)
