@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -34,6 +35,40 @@ Batching::Order resolved_order(const Options& opt) {
   return memorizes ? Order::WithReplacement : Order::Reshuffled;
 }
 
+// Options that would run, silently, to a wrong answer: rejected before the first evaluation,
+// naming the option. `n` is the number of parameters.
+void validate(const Options& opt, Eigen::Index n) {
+  auto fail = [](const std::string& what) {
+    throw Error(fmt::format("nabla::optim::minimize: {}", what));
+  };
+  auto positive = [](double v) { return v > 0.0 && std::isfinite(v); };
+  auto non_negative = [](double v) { return v >= 0.0 && std::isfinite(v); };
+  if (opt.clip.max_norm && !positive(*opt.clip.max_norm))
+    fail(fmt::format("Clipping.max_norm = {} must be positive and finite", *opt.clip.max_norm));
+  if (opt.clip.max_value && !positive(*opt.clip.max_value))
+    fail(fmt::format("Clipping.max_value = {} must be positive and finite", *opt.clip.max_value));
+  if (!non_negative(opt.penalty.l1) || !non_negative(opt.penalty.l2))
+    fail(
+        fmt::format("Penalty l1 = {}, l2 = {}: both must be >= 0 and finite (a negative "
+                    "penalty makes the objective unbounded below)",
+                    opt.penalty.l1, opt.penalty.l2));
+  if (opt.penalty.exclude && (*opt.penalty.exclude < 0 || *opt.penalty.exclude >= n))
+    throw ShapeError(fmt::format(
+        "nabla::optim::minimize: Penalty.exclude = {} is not a coordinate of x (size {})",
+        *opt.penalty.exclude, n));
+  if (opt.stop.max_iterations < 0)
+    fail(fmt::format("StopCriteria.max_iterations = {} must be >= 0", opt.stop.max_iterations));
+  if (opt.stop.max_epochs < 0)
+    fail(fmt::format("StopCriteria.max_epochs = {} must be >= 0 (0: no limit)",
+                     opt.stop.max_epochs));
+  if (!(opt.stop.divergence_factor > 1.0))
+    fail(
+        fmt::format("StopCriteria.divergence_factor = {} must be > 1", opt.stop.divergence_factor));
+  if (!non_negative(opt.noise.eta))
+    fail(
+        fmt::format("GradientNoise.eta = {} must be >= 0 and finite (0: no noise)", opt.noise.eta));
+}
+
 template <class Rule>
 class Loop {
  public:
@@ -54,6 +89,12 @@ class Loop {
     order_ = resolved_order(opt);
     if (opt.history.every <= 0) throw Error("nabla::optim::minimize: history.every must be > 0");
     if (opt.resume_from != nullptr) {
+      const Eigen::Index saved = opt.resume_from->x.size();
+      if (x0.size() != 0 && x0.size() != saved)
+        throw ShapeError(fmt::format(
+            "nabla::optim::minimize: x0 has size {} but the saved state to resume has {} "
+            "parameters (pass an empty x0 to take the saved one)",
+            x0.size(), saved));
       st_ = *opt.resume_from;
       if (st_.method_index != method_index)
         throw Error(
@@ -71,6 +112,7 @@ class Loop {
       rng_.reseed(opt.seed);
     }
     n_ = st_.x.size();
+    validate(opt, n_);
   }
 
   Result run() {
@@ -110,6 +152,18 @@ class Loop {
   double eval_value(const Eigen::VectorXd& x) { return obj_.value(x) + penalty_value(x); }
 
   // ---- per-update pieces ------------------------------------------------------------------
+  // The step size of the next update; a schedule that yields a negative or non-finite one (a
+  // custom schedule) would step uphill. 0 is allowed: a cosine schedule ends there.
+  double rate() {
+    const double eta = schedule_.rate(st_.iteration + 1, lr_);
+    if (!(eta >= 0.0 && std::isfinite(eta)))
+      throw Error(fmt::format(
+          "nabla::optim::minimize: the schedule '{}' gave step size {} at iteration {} (lr = "
+          "{}); a step size must be >= 0 and finite",
+          schedule_.describe(), eta, st_.iteration + 1, lr_));
+    return eta;
+  }
+
   void perturb(Eigen::VectorXd& g) {
     if (opt_.noise.eta > 0.0) {
       const double sigma = std::sqrt(
@@ -280,7 +334,7 @@ class Loop {
         message_ = fmt::format("reached the epoch budget ({})", opt_.stop.max_epochs);
         break;
       }
-      eta = schedule_.rate(st_.iteration + 1, lr_);
+      eta = rate();
       dir_ = g_;
       if constexpr (detail::HasLookahead<Rule>) {
         if (rule_.lookahead(st_.step, x, at_)) {
@@ -461,7 +515,7 @@ class Loop {
         const std::span<const std::int64_t> batch(
             st_.permutation.data() + st_.cursor,
             static_cast<std::size_t>(std::min(k, l - st_.cursor)));
-        eta = schedule_.rate(st_.iteration + 1, lr_);
+        eta = rate();
         if (const std::int64_t next = st_.cursor + static_cast<std::int64_t>(batch.size());
             next < l)
           obj_.prefetch(std::span<const std::int64_t>(

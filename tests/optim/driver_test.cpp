@@ -380,6 +380,49 @@ TEST_CASE("bad configurations are clear errors") {
       nabla::Error);
 }
 
+TEST_CASE("options that would run to a wrong answer are rejected before the first evaluation") {
+  // Each was accepted silently before (the misuse suite found them): a negative clipping norm
+  // flipped the gradient, a negative penalty made Q unbounded below, and so on.
+  int evaluations = 0;
+  auto f = [&](const VectorXv& x) {
+    ++evaluations;
+    return (x[0] - 1.0) * (x[0] - 1.0) + x[1] * x[1];
+  };
+  const Eigen::VectorXd x0 = Eigen::Vector2d(0.0, 1.0);
+  const opt::GradientDescent gd{.lr = 0.1};
+  auto rejects = [&](const opt::Options& o, const char* words) {
+    CAPTURE(words);
+    evaluations = 0;
+    CHECK_THROWS_WITH_AS(opt::minimize(f, x0, gd, o), doctest::Contains(words), nabla::Error);
+    CHECK(evaluations == 0);
+  };
+  rejects({.clip = {.max_norm = -1.0}}, "Clipping.max_norm = -1");
+  rejects({.clip = {.max_value = 0.0}}, "Clipping.max_value = 0");
+  rejects({.penalty = {.l2 = -1.0}}, "unbounded below");
+  rejects({.penalty = {.l1 = std::numeric_limits<double>::infinity()}}, "Penalty l1 = inf");
+  rejects({.penalty = {.exclude = 7}}, "Penalty.exclude = 7");
+  rejects({.stop = {.max_iterations = -5}}, "max_iterations = -5");
+  rejects({.stop = {.max_epochs = -1}}, "max_epochs = -1");
+  rejects({.stop = {.divergence_factor = -1.0}}, "divergence_factor = -1");
+  rejects({.noise = {.eta = -1.0}}, "GradientNoise.eta = -1");
+  CHECK_THROWS_AS(opt::minimize(f, x0, gd, {.penalty = {.exclude = 7}}), nabla::ShapeError);
+  // A schedule that gives a negative step size stops the run at that iteration, not after it.
+  const opt::Options uphill{
+      .schedule = opt::Schedule::custom([](std::int64_t t, double) { return t < 3 ? 0.1 : -0.1; })};
+  CHECK_THROWS_WITH_AS(opt::minimize(f, x0, gd, uphill),
+                       doctest::Contains("step size -0.1 at iteration 3"), nabla::Error);
+  // Resuming from a state of another size is a shape error, not a read past the saved x.
+  const opt::Result two = opt::minimize(f, x0, gd, {.stop = {.max_iterations = 3}});
+  auto f3 = [](const VectorXv& x) { return x[0] * x[0] + x[1] * x[1] + x[2] * x[2]; };
+  CHECK_THROWS_WITH_AS(
+      opt::minimize(f3, Eigen::Vector3d(0.0, 1.0, 2.0), gd, {.resume_from = &two.state}),
+      doctest::Contains("x0 has size 3 but the saved state to resume has 2"), nabla::ShapeError);
+  // The same options with valid values run.
+  const opt::Result ok =
+      opt::minimize(f, x0, gd, {.clip = {.max_norm = 1.0}, .penalty = {.l2 = 0.01, .exclude = 1}});
+  CHECK(ok.stop_reason != opt::StopReason::Diverged);
+}
+
 TEST_CASE("Result formats through fmt") {
   auto f = [](const VectorXv& x) { return (x[0] - 1.0) * (x[0] - 1.0); };
   opt::Options o;

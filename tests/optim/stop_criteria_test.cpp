@@ -62,10 +62,12 @@ TEST_CASE("loss change: |Q_t − Q_t−1| = 0.375·0.25^(t−1) <= 1e-3 first at
 }
 
 TEST_CASE("loss vs the last best point (condition 6) fires when the loss returns to the best") {
-  // Step sizes 0.5, −1, 0.5: x = 0.5, 1, 0.5 and Q = 0.125, 0.5, 0.125. At t = 3 the loss equals
-  // the best before it (Q_1) while |Q_t − Q_t−1| = 0.375 each time, so loss_change stays silent.
+  // Step sizes 0.5, 3, 1.5 (overshooting; a negative step size is rejected): x = 0.5, −1, 0.5
+  // and Q = 0.125, 0.5, 0.125. At t = 3 the loss equals the best before it (Q_1) while
+  // |Q_t − Q_t−1| = 0.375 each time, so loss_change stays silent.
   opt::Options o;
-  o.schedule = opt::Schedule::custom([](std::int64_t t, double) { return t == 2 ? -1.0 : 0.5; });
+  o.schedule = opt::Schedule::custom(
+      [](std::int64_t t, double) { return t == 2 ? 3.0 : (t == 3 ? 1.5 : 0.5); });
   o.stop = {.max_iterations = 100, .loss_change = 0.3, .loss_vs_best = 1e-12};
   const auto r = opt::minimize(half_square, x0, opt::GradientDescent{.lr = 0.5}, o);
   CHECK(r.stop_reason == opt::StopReason::LossVsBest);
