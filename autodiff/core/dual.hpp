@@ -17,14 +17,21 @@ struct Dual {
 };
 
 namespace detail {
+// One term of the forward chain rule, local partial × operand tangent. Either factor exactly 0
+// gives 0, also against ±inf or NaN — the mirror of the reverse sweep, which skips a zero
+// adjoint: so sigmoid(exp(x)) at x = 800 has derivative 0 in forward mode (∞ × σ′(∞) = ∞ × 0)
+// as in reverse mode, and a NaN still propagates through any non-zero partial.
+constexpr double tangent_product(double partial, double tangent) noexcept {
+  return partial == 0.0 || tangent == 0.0 ? 0.0 : partial * tangent;
+}
+
 template <Op op>
 inline Dual dual_apply(const Dual& a, const Dual& b = Dual(), double c = 0.0) {
   const double r = Rule<op>::value(a.v, b.v, c);
   double da = 0.0;
   double db = 0.0;
   Rule<op>::template partials<double>(a.v, b.v, c, r, da, db);
-  const double t = (a.t == 0.0 ? 0.0 : da * a.t) + (b.t == 0.0 ? 0.0 : db * b.t);
-  return {r, t};
+  return {r, tangent_product(da, a.t) + tangent_product(db, b.t)};
 }
 }  // namespace detail
 

@@ -3,7 +3,9 @@
 // of evaluation like any other; its outputs are read through ExtOutput records after it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <nabla/autodiff/core/dual.hpp>
@@ -20,6 +22,14 @@ class Extension {
   virtual ~Extension() = default;
 
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+  // Bytes this record owns beyond its tape slot (a matrix node's value and adjoint): the tape
+  // counts them against its memory limit when the record is pushed.
+  [[nodiscard]] virtual std::size_t bytes() const noexcept { return 0; }
+  // For DetectAnomaly and check_finite: a description of the first entry of this record's
+  // value (or, after the reverse sweep reached it, of its adjoint) that is not finite, e.g.
+  // "entry (2, 0) = nan"; empty when all are finite or the record has no such buffer.
+  [[nodiscard]] virtual std::string non_finite_value() const { return {}; }
+  [[nodiscard]] virtual std::string non_finite_adjoint() const { return {}; }
 
   // Reverse sweep: the adjoints of this record's outputs are complete (own_adjoint for its own
   // scalar value, add_output_adjoint for ExtOutput records); add J^T times them to the inputs'

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <type_traits>
 
 #include <nabla/autodiff/core/op.hpp>
 
@@ -50,6 +51,25 @@ T sigmoid_slope(const T& a) {
   using std::exp;
   const T e = exp(-abs(a));
   return e / ((1.0 + e) * (1.0 + e));
+}
+// ∂hypot(a, b)/∂a = a/r (0 at the origin, the minimum-norm subgradient). Differentiated again
+// (T = Dual) a/r cancels when one operand dominates — d/da a/r = (r² − a²)/r³ lost every digit
+// of b²/r³ — so there it goes through t, the smaller operand over the larger one.
+template <class T, class U>
+T hypot_slope(const T& a, const U& b, const T& r) {
+  if constexpr (std::is_same_v<T, double>) {
+    return r == 0.0 ? 0.0 : a / r;
+  } else {
+    using std::abs;
+    using std::sqrt;
+    if (r == 0.0) return T(0.0);
+    if (abs(a) >= abs(b)) {
+      const T t = b / a;
+      return (a > 0.0 ? 1.0 : -1.0) / sqrt(1.0 + t * t);
+    }
+    const T t = a / b;
+    return (b > 0.0 ? t : -t) / sqrt(1.0 + t * t);
+  }
 }
 }  // namespace math
 
@@ -146,8 +166,7 @@ NABLA_BINARY_RULE(Pow, std::pow(a, b), (b == 0.0 && a == 0.0) ? T(0.0) : T(b* po
                   (a == 0.0 && b > 0.0) ? T(0.0) : T(log(a) * r))
 NABLA_BINARY_RULE(Atan2, std::atan2(a, b), b / (a * a + b * b), -a / (a * a + b * b))
 // The Euclidean norm's minimum-norm subgradient at the origin is 0.
-NABLA_BINARY_RULE(Hypot, std::hypot(a, b), r == 0.0 ? T(0.0) : T(a / r),
-                  r == 0.0 ? T(0.0) : T(b / r))
+NABLA_BINARY_RULE(Hypot, std::hypot(a, b), math::hypot_slope(a, b, r), math::hypot_slope(b, a, r))
 // max, min: a tie splits ½/½; a NaN operand (every comparison false) gives NaN, never the other
 // operand: a + b is NaN then.
 NABLA_BINARY_RULE(Max, a > b ? a : (a <= b ? b : a + b),
@@ -163,7 +182,7 @@ NABLA_BINARY_RULE(DivC, a / c, T(1.0 / c), T(0.0))
 // c = 0 makes a^c constant: its derivative is 0 even at a = 0, where c·a^(c−1) would be 0·inf.
 NABLA_BINARY_RULE(PowC, std::pow(a, c), c == 0.0 ? T(0.0) : T(c * pow(a, c - 1.0)), T(0.0))
 NABLA_BINARY_RULE(Atan2C, std::atan2(a, c), c / (a * a + c * c), T(0.0))
-NABLA_BINARY_RULE(HypotC, std::hypot(a, c), r == 0.0 ? T(0.0) : T(a / r), T(0.0))
+NABLA_BINARY_RULE(HypotC, std::hypot(a, c), math::hypot_slope(a, c, r), T(0.0))
 // Against a constant the subdifferential at a tie is [0, 1]: its minimum-norm element is 0.
 NABLA_BINARY_RULE(MaxC, a > c ? a : (a <= c ? c : a + c),
                   T(a > c ? 1.0 : (a <= c ? 0.0 : math::nan)), T(0.0))

@@ -18,13 +18,31 @@ namespace nabla {
 
 namespace detail {
 
+namespace {
+// 64 bits: a stamp is the low 32, and the high 32 count the wraps.
+constinit std::atomic<std::uint64_t> stamp_counter{1};
+}  // namespace
+
 std::uint32_t new_stamp() noexcept {
   // Stamp 0 means "constant" and no_tape_stamp "no active tape": a wrap-around skips both.
-  static std::atomic<std::uint32_t> next{1};
-  std::uint32_t s = next.fetch_add(1, std::memory_order_relaxed);
-  while (s == 0 || s == no_tape_stamp) s = next.fetch_add(1, std::memory_order_relaxed);
-  return s;
+  while (true) {
+    const auto s =
+        static_cast<std::uint32_t>(stamp_counter.fetch_add(1, std::memory_order_relaxed));
+    if (s != 0 && s != no_tape_stamp) return s;
+  }
 }
+
+std::uint64_t set_stamp_counter_for_testing(std::uint64_t next) noexcept {
+  return stamp_counter.exchange(next, std::memory_order_relaxed);
+}
+
+}  // namespace detail
+
+std::uint64_t stamp_wraps() noexcept {
+  return detail::stamp_counter.load(std::memory_order_relaxed) >> 32;
+}
+
+namespace detail {
 
 void throw_tape_error(Op op, const Var& a, const Tape* active) {
   if (active == nullptr)
@@ -40,7 +58,8 @@ void throw_tape_error(Op op, const Var& a, const Tape* active) {
 
 void throw_mixed_tapes(Op op, const Var& a, const Var& b) {
   throw TapeMismatchError(
-      fmt::format("nabla: '{}' mixes variables of two tapes: #{} (stamp {}) and #{} (stamp {})",
+      fmt::format("nabla: '{}' mixes variables of two tapes: #{} (stamp {}) and #{} (stamp {}); "
+                  "or one of them was kept from before its tape's clear()",
                   op_name(op), a.index(), a.stamp(), b.index(), b.stamp()));
 }
 
@@ -125,6 +144,7 @@ void Tape::clear() noexcept {
   custom_inputs_.clear();
   custom_partials_.clear();
   extensions_.clear();
+  extension_bytes_ = 0;
   comparisons_.clear();
   clear_labels();
   stamp_ = detail::new_stamp();
@@ -148,7 +168,7 @@ std::size_t Tape::reserved_bytes() const noexcept {
          customs_.capacity() * sizeof(CustomRecord) +
          custom_inputs_.capacity() * sizeof(std::uint32_t) +
          custom_partials_.capacity() * sizeof(double) +
-         comparisons_.capacity() * sizeof(Comparison);
+         comparisons_.capacity() * sizeof(Comparison) + extension_bytes_;
 }
 
 void Tape::check_limit(std::size_t new_bytes) const {
@@ -198,7 +218,7 @@ TapeStats Tape::stats() const noexcept {
   s.bytes = size_ * record_bytes + constants_size_ * sizeof(double) +
             customs_.size() * sizeof(CustomRecord) +
             custom_inputs_.size() * (sizeof(std::uint32_t) + sizeof(double)) +
-            comparisons_.size() * sizeof(Comparison);
+            comparisons_.size() * sizeof(Comparison) + extension_bytes_;
   s.capacity_bytes = reserved_bytes();
   s.bytes_per_operation =
       size_ == 0 ? 0.0 : static_cast<double>(s.bytes) / static_cast<double>(size_);
@@ -218,6 +238,15 @@ void Tape::reverse(const Var& y, double seed) {
         "the variable belongs to another tape, or to this tape before its clear()",
         y.index(), y.stamp(), stamp_));
   reverse_from(y.index(), seed);
+}
+
+void Tape::require_recorded_here(const Var& v, const char* who) const {
+  if (v.is_constant() || (v.stamp() == stamp_ && v.index() < size_)) return;
+  throw TapeMismatchError(fmt::format(
+      "{}: f returned variable #{} (value {}) of tape stamp {}, but f was recorded on the tape "
+      "of stamp {}: the variable belongs to another tape, or to this tape before its clear() "
+      "(was it recorded outside f and captured?)",
+      who, v.index(), v.value(), v.stamp(), stamp_));
 }
 
 double Tape::adjoint(const Var& v) const {
@@ -276,6 +305,19 @@ Var Tape::push_linear_filled(std::uint32_t count, double offset, double value) {
 }
 
 Var Tape::push_extension(std::unique_ptr<Extension> ext, double value) {
+  // Counted before anything is stored: a record over the limit leaves the tape as it was.
+  const std::size_t bytes = ext->bytes();
+  if (reserved_bytes() + bytes > memory_limit_)
+    throw TapeLimitError(fmt::format(
+        "nabla: tape memory limit reached: the '{}' record #{} needs {:.1f} MiB, which would "
+        "bring the tape to {:.1f} MiB (its matrix records hold {:.1f} MiB), over the limit of "
+        "{:.1f} MiB; raise it with Tape::set_memory_limit() or record less",
+        ext->name(), size_, static_cast<double>(bytes) / (1 << 20),
+        static_cast<double>(reserved_bytes() + bytes) / (1 << 20),
+        static_cast<double>(extension_bytes_) / (1 << 20),
+        static_cast<double>(memory_limit_) / (1 << 20)));
+  if (size_ == capacity_) grow(size_ + 1);  // may throw too, before the extension is stored
+  extension_bytes_ += bytes;
   extensions_.push_back(std::move(ext));
   return push(Op::Extension, static_cast<std::uint32_t>(extensions_.size() - 1), 0, value);
 }

@@ -36,15 +36,24 @@ inline constinit thread_local std::uint32_t active_stamp = no_tape_stamp;
 [[noreturn]] void throw_tape_error(Op op, const Var& a, const Tape* active);
 [[noreturn]] void throw_mixed_tapes(Op op, const Var& a, const Var& b);
 std::uint32_t new_stamp() noexcept;
+// Test-only: the next stamps start at `next` (e.g. next to the 2³² wrap; docs/design.md);
+// returns the counter it replaced, to put back.
+std::uint64_t set_stamp_counter_for_testing(std::uint64_t next) noexcept;
 std::size_t default_memory_limit() noexcept;
 // The reverse sweeps, in sweeps/reverse.cpp: they read the record arrays directly.
 struct ReverseSweep;
 }  // namespace detail
 
+// How many times the 32-bit stamp counter has wrapped in this process (every 2³² − 2 tape
+// creations and clears). Stale-variable detection is exact for a Var used fewer than 2³² − 2
+// clears after its recording; past a wrap an old Var can carry a stamp that is current again
+// (docs/design.md says why Var stays two words).
+[[nodiscard]] std::uint64_t stamp_wraps() noexcept;
+
 struct TapeStats {
   std::size_t operations = 0;      // records on the tape
   std::size_t constants = 0;       // entries in the constant pool
-  std::size_t bytes = 0;           // bytes in use, adjoints included
+  std::size_t bytes = 0;           // bytes in use, adjoints and matrix records included
   std::size_t capacity_bytes = 0;  // bytes reserved (kept by clear())
   double bytes_per_operation = 0;  // bytes / operations
 };
@@ -104,7 +113,8 @@ class Tape {
   // Reverse sweep over records [stop, from] with adjoint `seed` at `from`. Records below
   // `stop` are not visited: pass the index of the first input when everything before it is
   // an input too (inputs propagate nothing), as the functional API does. Out of line
-  // (sweeps/reverse.cpp): one call per sweep costs nothing against the loop.
+  // (sweeps/reverse.cpp): one call per sweep costs nothing against the loop. Throws
+  // nabla::Error unless stop <= from < size().
   void reverse_from(std::uint32_t from, double seed, std::uint32_t stop = 0);
 
   // Read access to the records, for explain, replay and the higher-order sweeps.
@@ -143,6 +153,11 @@ class Tape {
     return active_for(op, a);
   }
   [[nodiscard]] static Tape* active() noexcept { return detail::active_tape; }
+
+  // Throws TapeMismatchError unless v is a constant or a record of this tape's current
+  // recording: a Var recorded elsewhere and returned by f would index another recording.
+  // `who` names the caller in the message ("nabla::jvp").
+  void require_recorded_here(const Var& v, const char* who) const;
 
   // Recording, used by Var's operations and by extensions.
   Var push(Op op, std::uint32_t a, std::uint32_t b, double value) {
@@ -226,6 +241,7 @@ class Tape {
   std::vector<std::unique_ptr<Extension>> extensions_;
   std::vector<Comparison> comparisons_;
   std::size_t memory_limit_ = detail::default_memory_limit();
+  std::size_t extension_bytes_ = 0;  // what the extensions own (Extension::bytes), since clear()
   // Allocated by the first label only; out of line so that <unordered_map> stays out of here.
   std::unique_ptr<detail::LabelTable> labels_;
 };

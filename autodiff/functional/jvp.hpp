@@ -47,6 +47,7 @@ requires(!detail::MatFunction<F>) Eigen::VectorXd
   Tape& tape = scope.tape();
   auto [xv, y] = detail::record_at(tape, f, x);
   const VectorXv out = detail::outputs_of(std::move(y));
+  for (const Var& yk : out) tape.require_recorded_here(yk, "nabla::jvp");
   std::vector<double> tangents(tape.size(), 0.0);
   for (Eigen::Index i = 0; i < x.size(); ++i) tangents[xv[i].index()] = v[i];
   tangent_sweep(tape, tangents.data());
@@ -71,6 +72,10 @@ requires detail::MatFunction<F> Eigen::VectorXd jvp(F&& f, const Eigen::MatrixBa
   using R = std::decay_t<decltype(y)>;
   static_assert(std::is_same_v<R, Mat> || std::is_same_v<R, Var>,
                 "nabla::jvp: a function of a Mat must return a nabla::Mat or a nabla::Var");
+  if constexpr (std::is_same_v<R, Var>)
+    tape.require_recorded_here(y, "nabla::jvp");
+  else if (!y.is_constant())
+    tape.require_recorded_here(y.record(), "nabla::jvp");
   Eigen::MatrixXd direction(x.rows(), x.cols());
   direction.reshaped() = v.reshaped();
   detail::leaf_of(xm).set_tangent(direction);

@@ -14,6 +14,7 @@ namespace nabla {
 void Function::record(const ConstMatrixRef& x) { recorder_(*this, x); }
 
 void Function::set_var_output(const Var& y) {
+  tape_->require_recorded_here(y, "nabla::Function");
   Output o;
   o.active = !y.is_constant();
   o.index = y.index();
@@ -30,6 +31,7 @@ void Function::set_mat_output(const Mat& y) {
     }
     return;
   }
+  tape_->require_recorded_here(y.record(), "nabla::Function");
   mat_output_ = y.node();
   mat_output_record_ = y.record().index();
 }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <nabla/autodiff/core/dual.hpp>
 #include <nabla/autodiff/core/op_rules.hpp>
 
 namespace nabla {
@@ -63,7 +64,7 @@ class UnaryNode final : public MatNode {
       double da = 0.0;
       double db = 0.0;
       Rule<op>::template partials<double>(a_.value()(k), 0.0, c_, value_(k), da, db);
-      tangent_(k) = da * ta(k);
+      tangent_(k) = detail::tangent_product(da, ta(k));
     }
   }
   void backward_dual(Dual* /*adjoints*/) override {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -80,12 +81,18 @@ Mat::Mat(const MatrixXv& m) : Mat(from_vars(m)) {}
 Mat::Mat(const VectorXv& v) : Mat(from_vars(v)) {}
 Mat::Mat(const RowVectorXv& v) : Mat(from_vars(v)) {}
 
-Eigen::Index Mat::rows() const noexcept {
-  if (node_ != nullptr) return node_->value().rows();
+Eigen::Index Mat::rows() const {
+  if (node_ != nullptr) {
+    check_alive("rows()");
+    return node_->value().rows();
+  }
   return constant_ ? constant_->rows() : 0;
 }
-Eigen::Index Mat::cols() const noexcept {
-  if (node_ != nullptr) return node_->value().cols();
+Eigen::Index Mat::cols() const {
+  if (node_ != nullptr) {
+    check_alive("cols()");
+    return node_->value().cols();
+  }
   return constant_ ? constant_->cols() : 0;
 }
 
@@ -199,6 +206,15 @@ Var finish(Tape* tape, std::unique_ptr<ScalarNode> node) {
   node->set_value(v);
   if (tape == nullptr) return Var(v);
   return tape->push_extension(std::move(node), v);
+}
+
+std::string describe_non_finite(const Eigen::MatrixXd& m) {
+  if (m.allFinite()) return {};
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+      if (!std::isfinite(m(i, j)))
+        return fmt::format("entry ({}, {}) of {}×{} = {}", i, j, m.rows(), m.cols(), m(i, j));
+  return {};
 }
 
 void throw_shape(std::string_view op, Eigen::Index ar, Eigen::Index ac, Eigen::Index br,

@@ -38,9 +38,12 @@ class Mat {
   requires std::is_same_v<typename Derived::Scalar, double>
   explicit Mat(const Eigen::MatrixBase<Derived>& e) : Mat(Eigen::MatrixXd(e)) {}
 
-  [[nodiscard]] Eigen::Index rows() const noexcept;
-  [[nodiscard]] Eigen::Index cols() const noexcept;
-  [[nodiscard]] Eigen::Index size() const noexcept { return rows() * cols(); }
+  // The shape. Like value(), for an active Mat its tape must be the active one: a Mat kept past
+  // its gradient call or TapeScope throws TapeMismatchError, shape queries included (the node
+  // it points to may already be freed or reused).
+  [[nodiscard]] Eigen::Index rows() const;
+  [[nodiscard]] Eigen::Index cols() const;
+  [[nodiscard]] Eigen::Index size() const { return rows() * cols(); }
   // True when the Mat depends on no variable.
   [[nodiscard]] bool is_constant() const noexcept { return node_ == nullptr; }
   // Its value. For an active Mat its tape must be the active one (throws otherwise: the record

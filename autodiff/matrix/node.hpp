@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -48,6 +49,9 @@ inline std::size_t count_changed(const std::vector<std::int8_t>& recorded,
   return n;
 }
 
+// "entry (i, j) = nan" for the first entry of m that is not finite; empty when all are.
+[[nodiscard]] std::string describe_non_finite(const Eigen::MatrixXd& m);
+
 // A record whose output is a matrix.
 class MatNode : public Extension {
  public:
@@ -58,6 +62,16 @@ class MatNode : public Extension {
   }
 
   [[nodiscard]] const Eigen::MatrixXd& value() const noexcept { return value_; }
+  [[nodiscard]] std::string non_finite_value() const override {
+    return describe_non_finite(value_);
+  }
+  [[nodiscard]] std::string non_finite_adjoint() const override {
+    return has_adjoint_ ? describe_non_finite(adjoint_) : std::string();
+  }
+  // The value and the adjoint the reverse sweep will allocate beside it.
+  [[nodiscard]] std::size_t bytes() const noexcept override {
+    return 2 * static_cast<std::size_t>(value_.size()) * sizeof(double);
+  }
   [[nodiscard]] bool has_adjoint() const noexcept { return has_adjoint_; }
   [[nodiscard]] const Eigen::MatrixXd& adjoint() const noexcept { return adjoint_; }
 

@@ -5,11 +5,28 @@
 // (adjoint handed to the extension). A new record kind needs a handler in both loops below.
 #include <nabla/autodiff/sweeps/reverse.hpp>
 
+#include <fmt/format.h>
+
 #include <cstddef>
+
+#include <nabla/autodiff/core/anomaly.hpp>
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla {
 
 void Tape::reverse_from(std::uint32_t from, double seed, std::uint32_t stop) {
+  // One comparison per sweep: a record index past the tape would write adjoints out of bounds.
+  if (from >= size_ || stop > from) [[unlikely]]
+    throw Error(fmt::format(
+        "nabla: Tape::reverse_from(from = {}, stop = {}) on a tape of {} records: needs "
+        "stop <= from < size()",
+        from, stop, size_));
+  // DetectAnomaly (core/anomaly.hpp): one thread-local test per sweep. The checked sweep's own
+  // calls (it zeroes adjoints through here) take the fast path.
+  if (detail::anomaly_checks_due()) [[unlikely]] {
+    detail::anomaly_reverse(*this, from, seed);  // the whole sweep: the same adjoints above stop
+    return;
+  }
   detail::ReverseSweep::threaded(*this, from, seed, stop);
 }
 

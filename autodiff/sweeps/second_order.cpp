@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include <nabla/autodiff/core/anomaly.hpp>
 #include <nabla/autodiff/core/error.hpp>
 #include <nabla/autodiff/scalar/custom_function.hpp>
 
@@ -88,6 +89,8 @@ void SecondOrderSweep::run(const double* v, double* hv, double* gradient) {
     return;
   }
   const Tape& tape = tape_;
+  if (detail::anomaly_checks_due()) [[unlikely]]
+    detail::anomaly_values_check(tape);  // DetectAnomaly (core/anomaly.hpp)
   const std::size_t n = end_;
   Dual* val = values_;
   Dual* adj = adjoints_;
@@ -115,7 +118,7 @@ void SecondOrderSweep::run(const double* v, double* hv, double* gradient) {
         const std::uint32_t* in = tape.custom_inputs() + rec.offset;
         const double* p = tape.custom_partials() + rec.offset;
         for (std::uint32_t k = 0; k < rec.count; ++k)
-          if (val[in[k]].t != 0.0) t += p[k] * val[in[k]].t;
+          t += detail::tangent_product(p[k], val[in[k]].t);
         break;
       }
       case Op::Extension: val[i] = tape.extension(a0).forward_dual(val); continue;
@@ -125,7 +128,7 @@ void SecondOrderSweep::run(const double* v, double* hv, double* gradient) {
     const double ta = val[a0].t;                                        \
     if (ta != 0.0) {                                                    \
       Rule<Op::name>::partials<double>(val[a0].v, 0.0, 0.0, r, da, db); \
-      t = da * ta;                                                      \
+      t = detail::tangent_product(da, ta);                              \
     }                                                                   \
     break;                                                              \
   }
@@ -135,7 +138,7 @@ void SecondOrderSweep::run(const double* v, double* hv, double* gradient) {
     const double tb = val[a1].t;                                              \
     if (ta != 0.0 || tb != 0.0) {                                             \
       Rule<Op::name>::partials<double>(val[a0].v, val[a1].v, 0.0, r, da, db); \
-      t = (ta == 0.0 ? 0.0 : da * ta) + (tb == 0.0 ? 0.0 : db * tb);          \
+      t = detail::tangent_product(da, ta) + detail::tangent_product(db, tb);  \
     }                                                                         \
     break;                                                                    \
   }
@@ -144,7 +147,7 @@ void SecondOrderSweep::run(const double* v, double* hv, double* gradient) {
     const double ta = val[a0].t;                                                      \
     if (ta != 0.0) {                                                                  \
       Rule<Op::name>::partials<double>(val[a0].v, 0.0, tape.constant(a1), r, da, db); \
-      t = da * ta;                                                                    \
+      t = detail::tangent_product(da, ta);                                            \
     }                                                                                 \
     break;                                                                            \
   }

@@ -8,11 +8,14 @@
 
 #include <vector>
 
+#include <nabla/autodiff/core/anomaly.hpp>
+#include <nabla/autodiff/core/dual.hpp>
 #include <nabla/autodiff/core/error.hpp>
 
 namespace nabla {
 
-void tangent_sweep(const Tape& tape, double* tangents) {
+namespace {
+void plain_tangent_sweep(const Tape& tape, double* tangents) {
   const std::size_t n = tape.size();
   for (std::size_t i = 0; i < n; ++i) {
     const Op op = tape.op(i);
@@ -26,7 +29,7 @@ void tangent_sweep(const Tape& tape, double* tangents) {
         const double* p = tape.custom_partials() + rec.offset;
         double t = 0.0;
         for (std::uint32_t k = 0; k < rec.count; ++k)
-          if (tangents[in[k]] != 0.0) t += p[k] * tangents[in[k]];
+          t += detail::tangent_product(p[k], tangents[in[k]]);
         tangents[i] = t;
         break;
       }
@@ -41,7 +44,7 @@ void tangent_sweep(const Tape& tape, double* tangents) {
         double da = 0.0;
         double db = 0.0;
         op_partials<double>(op, tape.value_at(a0), 0.0, 0.0, tape.value_at(i), da, db);
-        tangents[i] = da * ta;
+        tangents[i] = detail::tangent_product(da, ta);
         break;
       }
       case Kind::Binary: {
@@ -55,7 +58,7 @@ void tangent_sweep(const Tape& tape, double* tangents) {
         double db = 0.0;
         op_partials<double>(op, tape.value_at(a0), tape.value_at(a1), 0.0, tape.value_at(i), da,
                             db);
-        tangents[i] = (ta == 0.0 ? 0.0 : da * ta) + (tb == 0.0 ? 0.0 : db * tb);
+        tangents[i] = detail::tangent_product(da, ta) + detail::tangent_product(db, tb);
         break;
       }
       case Kind::BinaryConst:
@@ -69,15 +72,24 @@ void tangent_sweep(const Tape& tape, double* tangents) {
         double db = 0.0;
         op_partials<double>(op, tape.value_at(a0), 0.0, tape.constant(a1), tape.value_at(i), da,
                             db);
-        tangents[i] = da * ta;
+        tangents[i] = detail::tangent_product(da, ta);
         break;
       }
     }
   }
 }
 
+}  // namespace
+
+void tangent_sweep(const Tape& tape, double* tangents) {
+  plain_tangent_sweep(tape, tangents);
+  if (detail::anomaly_checks_due()) [[unlikely]]
+    detail::anomaly_tangent_check(tape, tangents);  // DetectAnomaly (core/anomaly.hpp)
+}
+
 Eigen::MatrixXd forward_jacobian(const Tape& tape, const VectorXv& inputs,
                                  const VectorXv& outputs) {
+  for (const Var& y : outputs) tape.require_recorded_here(y, "nabla::jacobian (forward mode)");
   Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(outputs.size(), inputs.size());
   std::vector<double> tangents(tape.size(), 0.0);
   for (Eigen::Index j = 0; j < inputs.size(); ++j) {

@@ -12,6 +12,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 
+#include <nabla/autodiff/core/anomaly.hpp>  // DetectAnomaly: the same checks in every sweep
 #include <nabla/autodiff/teaching/explain.hpp>
 
 namespace nabla {

@@ -5,6 +5,7 @@
 // their own.
 #pragma once
 
+#include <nabla/autodiff/core/anomaly.hpp>  // DetectAnomaly
 #include <nabla/autodiff/functional/gradcheck.hpp>
 #include <nabla/autodiff/functional/gradient.hpp>
 #include <nabla/autodiff/functional/hessian.hpp>

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nabla/autodiff.hpp>
+#include <nabla/autodiff/core/anomaly.hpp>
 #include <nabla/autodiff/core/default_init_allocator.hpp>
 #include <nabla/autodiff/core/dual.hpp>
 #include <nabla/autodiff/core/error.hpp>

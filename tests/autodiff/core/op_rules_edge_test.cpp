@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <nabla/autodiff.hpp>
 #include <nabla/autodiff/functional/hvp.hpp>
+#include <nabla/autodiff/functional/jvp.hpp>
 #include <nabla/autodiff/matrix.hpp>
 
 using nabla::Var;
@@ -128,4 +130,57 @@ TEST_CASE("tanh′, sigmoid′ and expm1′ keep their relative precision in sat
     const double hs = nabla::hessian([](const VectorXv& v) { return sigmoid(v[0]); }, at)(0, 0);
     CHECK(relative(hs, -sign * slope * (1.0L - e) / (1.0L + e)) <= 1e-13L);
   }
+}
+
+TEST_CASE("forward mode: a zero partial times an infinite tangent is 0, as in reverse mode") {
+  // sigmoid(exp(x)) at x = 800: exp overflows, its tangent is inf, σ′(inf) = 0. Reverse mode
+  // skips the zero adjoint; forward mode (jvp, forward jacobian, the tangent half of hessian
+  // and hvp) used to give inf·0 = NaN.
+  auto f = [](const VectorXv& v) { return sigmoid(exp(v[0])); };
+  auto g = [](const VectorXv& v) { return sigmoid(-cosh(v[0])); };
+  const Eigen::VectorXd at = Eigen::VectorXd::Constant(1, 800.0);
+  const Eigen::VectorXd one = Eigen::VectorXd::Constant(1, 1.0);
+  for (const auto& h :
+       {std::function<Var(const VectorXv&)>(f), std::function<Var(const VectorXv&)>(g)}) {
+    CHECK(nabla::gradient(h, at)[0] == 0.0);
+    CHECK(nabla::jvp(h, at, one)[0] == 0.0);
+    CHECK(nabla::jacobian([&](const VectorXv& v) { return VectorXv(VectorXv::Constant(2, h(v))); },
+                          at, nabla::Mode::Forward)(1, 0) == 0.0);
+    CHECK(nabla::hessian(h, at)(0, 0) == 0.0);
+    CHECK(nabla::hvp(h, at, one)[0] == 0.0);
+  }
+  // The matrix path's tangent hook follows the same rule.
+  auto m = [](const nabla::Mat& v) { return nabla::sum(nabla::sigmoid(nabla::exp(v))); };
+  CHECK(nabla::jvp(m, at, one)[0] == 0.0);
+  // A NaN still propagates: its partials are NaN, not 0.
+  const Eigen::VectorXd nan_at = Eigen::VectorXd::Constant(1, std::nan(""));
+  CHECK(std::isnan(nabla::jvp(f, nan_at, one)[0]));
+}
+
+TEST_CASE("hypot's second derivatives keep their precision when one operand dominates") {
+  // ∂²hypot/∂b² = a²/r³; differentiating b/r gave (r² − b²)/r³, which cancels.
+  auto f = [](const VectorXv& v) { return hypot(v[0], v[1]); };
+  for (const auto& [a, b] :
+       {std::pair{2.0611536224385579e-09, -0.38860203598864818}, std::pair{2.0, 28000.0},
+        std::pair{-3.0, 4.0}, std::pair{1e-100, 1.0}}) {
+    CAPTURE(a);
+    CAPTURE(b);
+    const long double la = a;
+    const long double lb = b;
+    const long double r = std::sqrt(la * la + lb * lb);
+    const Eigen::MatrixXd h = nabla::hessian(f, Eigen::Vector2d(a, b));
+    CHECK(relative(h(0, 0), lb * lb / (r * r * r)) <= 1e-13L);
+    CHECK(relative(h(1, 1), la * la / (r * r * r)) <= 1e-13L);
+    CHECK(relative(h(0, 1), -la * lb / (r * r * r)) <= 1e-13L);
+    CHECK(h(0, 1) == h(1, 0));
+    // First order is unchanged: a/r, b/r.
+    const Eigen::VectorXd g = nabla::gradient(f, Eigen::Vector2d(a, b));
+    CHECK(relative(g[0], la / r) <= 1e-15L);
+    CHECK(relative(g[1], lb / r) <= 1e-15L);
+  }
+  // Against a constant: d²/dx² hypot(x, 2) at x = 28000 is 4/r³.
+  const double hc = nabla::hessian([](const VectorXv& v) { return hypot(v[0], 2.0); },
+                                   Eigen::VectorXd::Constant(1, 28000.0))(0, 0);
+  const long double rc = std::sqrt(28000.0L * 28000.0L + 4.0L);
+  CHECK(relative(hc, 4.0L / (rc * rc * rc)) <= 1e-13L);
 }

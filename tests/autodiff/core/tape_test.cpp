@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <nabla/autodiff.hpp>
+#include <nabla/autodiff/matrix.hpp>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -508,4 +509,66 @@ TEST_CASE("two threads, each with its own tape, give the single-thread results")
   t1.join();
   CHECK(mismatches[0] == 0);
   CHECK(mismatches[1] == 0);
+}
+
+TEST_CASE("the stamp counter's wrap skips the reserved stamps and is counted (defect 6)") {
+  // Through the test-only hook the counter starts three stamps before the 32-bit wrap, instead
+  // of after 2³² clears. The stamps used here lie next to the wrap, far from every other tape's.
+  const std::uint64_t wraps = nabla::stamp_wraps();
+  const std::uint64_t saved =
+      nabla::detail::set_stamp_counter_for_testing((wraps << 32) | 0xFFFFFFFDULL);
+  {
+    Tape tape;  // stamp 0xFFFFFFFD
+    CHECK(tape.stamp() == 0xFFFFFFFDU);
+    Var kept;
+    {
+      const TapeScope scope(tape);
+      kept = tape.variable(1.5) * 2.0;
+    }
+    tape.clear();  // 0xFFFFFFFE
+    CHECK(tape.stamp() == 0xFFFFFFFEU);
+    CHECK(nabla::stamp_wraps() == wraps);
+    tape.clear();  // 0xFFFFFFFF means "no active tape" and 0 "constant": both skipped
+    CHECK(tape.stamp() == 1U);
+    CHECK(nabla::stamp_wraps() == wraps + 1);
+    const TapeScope scope(tape);
+    // The kept Var's stamp is not current: still the documented error after the wrap.
+    CHECK_THROWS_AS((void)(kept + 1.0), nabla::TapeMismatchError);
+    CHECK_THROWS_AS(tape.reverse(kept), nabla::TapeMismatchError);
+    const Var fresh = tape.variable(2.0);
+    CHECK(!fresh.is_constant());
+    CHECK(fresh.stamp() == 1U);
+  }
+  nabla::detail::set_stamp_counter_for_testing(saved);
+  CHECK(nabla::stamp_wraps() == wraps);
+}
+
+TEST_CASE("the memory limit counts matrix records (defect 5)") {
+  Tape tape;
+  const TapeScope scope(tape);
+  tape.set_memory_limit(std::size_t{16} << 20);  // 16 MiB
+  // A 1e6-entry matrix holds 8 MB of value and 8 MB of adjoint: one fits, two do not.
+  const nabla::Mat w = nabla::variable(Eigen::VectorXd::Constant(1'000'000, 1.0));
+  CHECK(tape.stats().bytes >= std::size_t{16'000'000});
+  nabla::Mat y = w;
+  int recorded = 0;
+  std::string what;
+  try {
+    for (; recorded < 41; ++recorded) y = y * 1.5;
+  } catch (const nabla::TapeLimitError& e) {
+    what = e.what();
+  }
+  INFO(what);
+  CHECK(recorded == 0);
+  CHECK(what.find("memory limit") != std::string::npos);
+  CHECK(what.find("record #") != std::string::npos);  // the record that did not fit
+  CHECK(tape.stats().capacity_bytes <= std::size_t{16} << 20);
+  // What was recorded is intact: a larger limit lets recording continue.
+  tape.set_memory_limit(std::size_t{64} << 20);
+  const Var s = nabla::sum(y * 1.5);
+  tape.reverse(s);
+  CHECK(nabla::gradient_of(w)(0) == 1.5);
+  // clear() gives the matrix bytes back.
+  tape.clear();
+  CHECK(tape.stats().bytes == 0);
 }

@@ -5,11 +5,24 @@
 #include <cmath>
 #include <nabla/autodiff.hpp>
 #include <nabla/autodiff/functional/jvp.hpp>
+#include <nabla/autodiff/functional/replay.hpp>
+#include <nabla/autodiff/matrix.hpp>
 
 using nabla::Var;
 using nabla::VectorXv;
 
 namespace {
+
+// f returns a Var recorded outside it (on `outer`), captured by reference (defect 2): jvp and
+// the forward-mode jacobian used to index their own recording with its record number.
+struct ReturnsForeignVar {
+  const Var* foreign;
+  VectorXv operator()(const VectorXv& x) const {
+    VectorXv y(2);
+    y << 2.0 * x[0], *foreign;
+    return y;
+  }
+};
 
 // R³ → R⁴ through a spread of operations (binary, with constants on either side, unary).
 VectorXv mixed(const VectorXv& x) {
@@ -123,4 +136,30 @@ TEST_CASE("a zero tangent never meets an infinite partial (sqrt at 0 unused by v
 TEST_CASE("jvp rejects a direction of the wrong size") {
   CHECK_THROWS_AS(nabla::jvp(mixed, Eigen::Vector3d(1, 1, 1), Eigen::Vector2d(1, 1)),
                   nabla::ShapeError);
+}
+
+TEST_CASE("a Var of another tape returned by f is an error, not a read past the tape (defect 2)") {
+  nabla::Tape outer;
+  nabla::TapeScope scope(outer);
+  // Record enough on `outer` that the foreign record index lies past f's own recording.
+  Var foreign = nabla::variable(1.0);
+  for (int k = 0; k < 100; ++k) foreign = foreign * 1.01;
+  const ReturnsForeignVar f{&foreign};
+  const Eigen::VectorXd x = Eigen::VectorXd::Constant(1, 0.5);
+  const Eigen::VectorXd v = Eigen::VectorXd::Constant(1, 1.0);
+  CHECK_THROWS_WITH_AS((void)nabla::jvp(f, x, v), doctest::Contains("nabla::jvp"),
+                       nabla::TapeMismatchError);
+  CHECK_THROWS_WITH_AS((void)nabla::jacobian(f, x), doctest::Contains("forward mode"),
+                       nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)nabla::jacobian(f, x, nabla::Mode::Forward), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)nabla::jacobian(f, x, nabla::Mode::Reverse), nabla::TapeMismatchError);
+  CHECK_THROWS_WITH_AS(nabla::Function(f, x), doctest::Contains("nabla::Function"),
+                       nabla::TapeMismatchError);
+  // A scalar-valued f and a matrix f returning a foreign Var.
+  CHECK_THROWS_AS((void)nabla::jvp([&](const VectorXv&) { return foreign; }, x, v),
+                  nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)nabla::jvp([&](const nabla::Mat&) { return foreign; }, x, v),
+                  nabla::TapeMismatchError);
+  // A constant (no tape) returned from f is fine: its derivative is 0.
+  CHECK(nabla::jvp([](const VectorXv&) { return Var(3.0); }, x, v)[0] == 0.0);
 }

@@ -175,6 +175,40 @@ TEST_CASE("a Mat used after its tape is gone throws") {
   CHECK_THROWS_AS((void)nabla::sum(kept), nabla::Error);
 }
 
+TEST_CASE(
+    "a Mat kept past its gradient call: every use throws once the tape is reused (defect 3)") {
+  // The second call reuses the pooled tape and frees the first call's nodes: a shape query that
+  // read the node would be a use after free (AddressSanitizer reported it).
+  Mat kept;
+  auto keep = [&](const Mat& m) {
+    kept = m * 2.0;
+    return nabla::sum(m);
+  };
+  (void)nabla::gradient(keep, MatrixXd::Ones(3, 1));
+  const Mat stale = kept;
+  (void)nabla::gradient([](const Mat& m) { return nabla::sum(m * m); }, MatrixXd::Ones(5, 5));
+  CHECK_THROWS_WITH_AS((void)stale.rows(), doctest::Contains("rows()"), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)stale.cols(), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)stale.size(), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)stale.block(0, 0, 1, 1), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)stale.segment(0, 1), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)stale.head(1), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)nabla::reshape(stale, 1, 3), nabla::TapeMismatchError);
+  CHECK_THROWS_AS((void)stale(0, 0), nabla::TapeMismatchError);
+  // Inside another recording too: the active tape is not the Mat's.
+  (void)nabla::gradient(
+      [&](const Mat& m) {
+        CHECK_THROWS_AS((void)stale.rows(), nabla::TapeMismatchError);
+        CHECK_THROWS_AS((void)(m + stale), nabla::TapeMismatchError);
+        return nabla::sum(m);
+      },
+      MatrixXd::Ones(3, 1));
+  // A constant Mat has no tape: its shape stays readable anywhere.
+  const Mat c(MatrixXd::Ones(2, 3));
+  CHECK(c.rows() == 2);
+  CHECK(c.cols() == 3);
+}
+
 TEST_CASE("second order and forward mode through matrix records") {
   const MatrixXd a = random_matrix(3, 4, 101);
   const MatrixXd y = random_matrix(3, 1, 102);
