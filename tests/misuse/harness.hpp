@@ -34,6 +34,7 @@
 #include <functional>
 #include <initializer_list>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +62,24 @@ struct Outcome {
 };
 
 namespace detail {
+
+// The handlers of the fatal signals before doctest's main() installs its own (at static
+// initialisation: the default ones, or the sanitizer's): the child restores them, so that a
+// crash in a case ends the child with the signal (or ASan's report), not with doctest's
+// crash report and summary printed by the child.
+inline constexpr int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM, SIGTERM};
+struct SavedHandlers {
+  struct sigaction actions[std::size(fatal_signals)];
+  SavedHandlers() {
+    for (std::size_t k = 0; k < std::size(fatal_signals); ++k)
+      ::sigaction(fatal_signals[k], nullptr, &actions[k]);
+  }
+  void restore() const {
+    for (std::size_t k = 0; k < std::size(fatal_signals); ++k)
+      ::sigaction(fatal_signals[k], &actions[k], nullptr);
+  }
+};
+inline const SavedHandlers saved_handlers;
 
 struct Job {
   std::function<std::string()> body;
@@ -101,10 +120,12 @@ inline std::string read_fd(int fd) {
   return out;
 }
 
-[[noreturn]] inline void child(int report_fd, int stderr_fd, std::function<std::string()> body) {
+[[noreturn]] inline void child(int report_fd, int stderr_fd, std::function<std::string()> body,
+                               unsigned timeout) {
+  saved_handlers.restore();
   ::dup2(stderr_fd, STDERR_FILENO);
   ::close(stderr_fd);
-  ::alarm(timeout_seconds);  // SIGALRM's default action ends a hung case
+  ::alarm(timeout);  // SIGALRM's default action ends a hung case
   const rlimit lim{stack_bytes, stack_bytes};
   ::setrlimit(RLIMIT_STACK, &lim);
   Job job{std::move(body), {}};
@@ -127,7 +148,7 @@ inline std::string read_fd(int fd) {
 }  // namespace detail
 
 // Runs body in a child process and says how it ended.
-inline Outcome run_isolated(std::function<std::string()> body) {
+inline Outcome run_isolated(std::function<std::string()> body, unsigned timeout = timeout_seconds) {
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
@@ -139,7 +160,7 @@ inline Outcome run_isolated(std::function<std::string()> body) {
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::close(report[0]);
-    detail::child(report[1], ::dup(::fileno(err)), std::move(body));
+    detail::child(report[1], ::dup(::fileno(err)), std::move(body), timeout);
   }
   ::close(report[1]);
   std::string msg;
@@ -147,7 +168,7 @@ inline Outcome run_isolated(std::function<std::string()> body) {
   pollfd pfd{report[0], POLLIN, 0};
   bool killed = false;
   for (;;) {
-    const int r = ::poll(&pfd, 1, static_cast<int>((timeout_seconds + 30) * 1000));
+    const int r = ::poll(&pfd, 1, static_cast<int>((timeout + 30) * 1000));
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) {
       ::kill(pid, SIGKILL);
@@ -170,7 +191,7 @@ inline Outcome run_isolated(std::function<std::string()> body) {
   out.stderr_ = detail::read_fd(::fileno(err));
   std::fclose(err);
   if (killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)) {
-    out.text = "hung: no outcome within " + std::to_string(timeout_seconds) + " s";
+    out.text = "hung: no outcome within " + std::to_string(timeout) + " s";
   } else if (WIFSIGNALED(status)) {
     out.text = std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
                strsignal(WTERMSIG(status)) + ")";

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include <nabla/nabla.hpp>
@@ -502,4 +503,123 @@ TEST_CASE("History::save_csv into a directory that does not exist") {
         return std::string();
       },
       {"nabla::optim::History::save_csv", "cannot open '/nonexistent/nabla-misuse/history.csv'"});
+}
+
+// ---- options the driver accepts without a check (each reported on issue 16) ---------------
+
+// KNOWN DEFECT: a negative Clipping::max_norm flips the gradient; the run climbs away from the
+// minimum with no error (driver.cpp rejects a negative lr for this very reason).
+TEST_CASE("gradient clipping with a negative max_norm" * doctest::should_fail()) {
+  expect_throw<nabla::Error>(
+      [] {
+        return run(optim::GradientDescent{.lr = 0.1},
+                   {.stop = {.max_iterations = 20}, .clip = {.max_norm = -1.0}});
+      },
+      {"max_norm"});
+}
+
+// KNOWN DEFECT: a schedule whose rate is negative makes every step an ascent step, silently.
+TEST_CASE("a custom schedule that returns a negative rate" * doctest::should_fail()) {
+  expect_throw<nabla::Error>(
+      [] {
+        return run(optim::GradientDescent{.lr = 0.1},
+                   {.schedule = optim::Schedule::custom([](std::int64_t, double) { return -0.1; },
+                                                        "negative"),
+                    .stop = {.max_iterations = 20}});
+      },
+      {"negative"});
+}
+
+TEST_CASE("a custom schedule that returns NaN stops as diverged") {
+  expect_return(
+      [] {
+        return run(
+            optim::GradientDescent{.lr = 0.1},
+            {.schedule = optim::Schedule::custom(
+                 [](std::int64_t, double) { return std::numeric_limits<double>::quiet_NaN(); },
+                 "nan"),
+             .stop = {.max_iterations = 20}});
+      },
+      {"diverged", "step size at divergence nan", "x finite true"});
+}
+
+// KNOWN DEFECT: a negative l2 penalty makes the objective unbounded below; the run drifts off
+// (x₀ = 40 after 200 steps) and reports max_iterations, not an error or a divergence.
+TEST_CASE("a negative l2 penalty" * doctest::should_fail()) {
+  expect_throw<nabla::Error>(
+      [] {
+        return run(optim::GradientDescent{.lr = 0.1},
+                   {.stop = {.max_iterations = 200}, .penalty = {.l2 = -1.0}});
+      },
+      {"l2"});
+}
+
+// KNOWN DEFECT: a negative iteration budget is taken as 0: "reached the iteration budget (-5)".
+TEST_CASE("a negative max_iterations" * doctest::should_fail()) {
+  expect_throw<nabla::Error>(
+      [] { return run(optim::GradientDescent{.lr = 0.1}, {.stop = {.max_iterations = -5}}); },
+      {"max_iterations"});
+}
+
+// KNOWN DEFECT: resume_from ignores x0 without comparing sizes, so an objective of 3 variables
+// is called with the saved 2-vector (out-of-range reads in the user's code: UB in a release
+// build, an Eigen assertion in a debug one). The objective here checks its input instead.
+TEST_CASE("resuming a saved run for a problem of another size" * doctest::should_fail()) {
+  expect_throw<nabla::ShapeError>(
+      [] {
+        const optim::Result first =
+            optim::minimize(bowl, Eigen::Vector2d(0, 1), optim::GradientDescent{.lr = 0.1},
+                            {.stop = {.max_iterations = 5}});
+        auto three = [](const VectorXv& w) {
+          if (w.size() != 3) throw std::logic_error("the objective got a vector of another size");
+          return w.squaredNorm();
+        };
+        return stopped(
+            optim::minimize(three, Eigen::Vector3d(0, 1, 2), optim::GradientDescent{.lr = 0.1},
+                            {.stop = {.max_iterations = 20}, .resume_from = &first.state}));
+      },
+      {"resume", "3"});
+}
+
+// The message is unclear: a default-constructed RunState is reported as "another step rule
+// (method index -1 vs 0)" (reported on issue 16); the type and the subject are right.
+TEST_CASE("resuming from an empty RunState") {
+  expect_throw<nabla::Error>(
+      [] {
+        const optim::RunState empty;
+        return run(optim::GradientDescent{.lr = 0.1}, {.resume_from = &empty});
+      },
+      {"nabla::optim::minimize", "the saved state"});
+}
+
+TEST_CASE("Adam with beta1 = 1 stops as diverged at the first step") {
+  expect_return(
+      [] { return run(optim::Adam{.lr = 0.1, .beta1 = 1.0}, {.stop = {.max_iterations = 20}}); },
+      // The message blames the learning rate; beta1 is the cause (reported on issue 16).
+      {"diverged at iteration 1", "NaN", "x finite true"});
+}
+
+TEST_CASE("a callback that throws: the user's exception reaches the caller unchanged") {
+  expect_throw<std::invalid_argument>(
+      [] {
+        return run(optim::GradientDescent{.lr = 0.1},
+                   {.on_iteration = [](const optim::Progress& p) -> bool {
+                     if (p.iteration == 3) throw std::invalid_argument("callback at iteration 3");
+                     return false;
+                   }});
+      },
+      {"callback at iteration 3"});
+}
+
+TEST_CASE("an objective that throws mid-run: the exception reaches the caller unchanged") {
+  expect_throw<std::domain_error>(
+      [] {
+        int calls = 0;
+        auto f = [&](const VectorXv& w) {
+          if (++calls == 5) throw std::domain_error("objective failed at call 5");
+          return w.squaredNorm();
+        };
+        return stopped(optim::minimize(f, Eigen::Vector2d(1, 1), optim::Adam{.lr = 0.1}));
+      },
+      {"objective failed at call 5"});
 }
