@@ -79,6 +79,17 @@ class Generator {
       out = static_cast<int>(g_->nodes.size()) - 1;
     }
     s.graph.second = pick(static_cast<int>(s.graph.nodes.size()));
+    // With a NaN input most of the graph is NaN; the jacobian's second row watches the first
+    // kink that meets it, where a NaN must stay NaN in value and derivative.
+    if (mode_ == Mode::NotANumber)
+      for (std::size_t k = 0; k < s.graph.nodes.size(); ++k) {
+        const Code c = s.graph.nodes[k].code;
+        if ((c == Code::Max || c == Code::Min || c == Code::Relu || c == Code::Abs) &&
+            std::isnan(values_[k])) {
+          s.graph.second = static_cast<int>(k);
+          break;
+        }
+      }
     return s;
   }
 

@@ -169,7 +169,27 @@ class Checker {
       return fuzz::evaluate(g, std::vector<Var>(xv.begin(), xv.end())).back();
     };
 
-    // value and gradient
+    // every node's value (a wrong value, max(NaN, 1) = 1, may not reach the output), then
+    // the value and gradient
+    std::vector<double> node_values;
+    (void)nabla::value_and_gradient(
+        [&](const VectorXv& xv) {
+          const std::vector<Var> all = fuzz::evaluate(g, std::vector<Var>(xv.begin(), xv.end()));
+          node_values.clear();
+          for (const Var& y : all) node_values.push_back(y.value());
+          return all.back();
+        },
+        x);
+    {
+      Outcome o;
+      for (std::size_t k = 0; k < values.size(); ++k)
+        if (!same(node_values[k], values[k])) {
+          o.verdict = Verdict::Fail;
+          o.detail += fmt::format("  node v{}: nabla {} fuzzer {}\n", k,
+                                  fuzz::number(node_values[k]), fuzz::number(values[k]));
+        }
+      if (!record("node values", o)) return failure_;
+    }
     const auto [value, grad] = nabla::value_and_gradient(f, x);
     if (!record("value", same(value, values.back())
                              ? Outcome{}
