@@ -101,7 +101,8 @@ class Generator {
   }
   double constant() {
     if (chance(0.5)) return special_value();
-    return std::round(uniform(-3.0, 3.0) * 8.0) / 8.0;
+    // + 0.0: never −0, whose sign a tie of min/max may pass on either way (atan2 sees it)
+    return std::round(uniform(-3.0, 3.0) * 8.0) / 8.0 + 0.0;
   }
   int push_const(double c) {
     push({Code::Const, 0, 0, 0, 0, c});

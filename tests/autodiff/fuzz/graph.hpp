@@ -271,7 +271,8 @@ std::vector<T> evaluate(const Graph& g, const std::vector<T>& x,
       case Code::Atan2: r = atan2(A(), B()); break;
       case Code::Hypot:
         r = hypot(A(), B());
-        side = val(A()) == 0.0 && val(B()) == 0.0 ? 2 : 0;
+        // the kink is the origin: a stencil through it changes the sign of both operands
+        side = static_cast<std::int8_t>(3 * side_of(val(A()), 0.0) + side_of(val(B()), 0.0));
         break;
       case Code::Max:
         if constexpr (is_double)
