@@ -179,7 +179,8 @@ inline Local local_derivatives(Code code, double ad, double bd, bool a_const, bo
       if (b_const) {
         if (b != 0) {
           d.fa = b * std::pow(a, b - 1);
-          d.faa = b * (b - 1) * std::pow(a, b - 2);
+          // c = 1: x is linear, its second derivative 0 even at a = 0 (0 · 0^−1)
+          if (b != 1) d.faa = b * (b - 1) * std::pow(a, b - 2);
         }
       } else if (a_const) {
         if (a != 0) {
