@@ -499,48 +499,71 @@ class Checker {
         if (stats_ != nullptr) stats_->skipped("finite differences (non-finite)");
         continue;
       }
-      double d[4];
       // The rounding noise of f grows with the largest intermediate, not with |f|:
       // (x + sinh(−40)) + |sinh(−40)| is small but rounded at 1e17.
-      double f_max = 0.0;
+      double f_max0 = 0.0;
       for (const double y : values)
-        if (std::isfinite(y)) f_max = std::max(f_max, std::abs(y));
-      bool crossed = false;
-      double h = 1e-3 * std::max(1.0, std::abs(s.x[I]));
-      for (int k = 0; k < 4 && !crossed; ++k, h /= 2) {
-        std::vector<double> xp = s.x, xm = s.x;
-        xp[I] += h;
-        xm[I] -= h;
-        std::vector<std::int8_t> sp, sm;
-        const double fp = fuzz::evaluate(s.graph, xp, &sp, &values).back();
-        const double fm = fuzz::evaluate(s.graph, xm, &sm, &values).back();
-        if (sp != sides || sm != sides) crossed = true;
-        f_max = std::max({f_max, std::abs(fp), std::abs(fm)});
-        d[k] = (fp - fm) / (xp[I] - xm[I]);
+        if (std::isfinite(y)) f_max0 = std::max(f_max0, std::abs(y));
+      // Better: the rounding scale Σ |vₖ|·|∂f/∂vₖ| (reference.hpp), where it is finite.
+      const auto rs = static_cast<double>(fuzz::rounding_scale(s.graph, values));
+      if (std::isfinite(rs)) f_max0 = std::min(f_max0, 4 * rs);
+      const real scale = std::max(ref.g_scale[I], std::abs(want));
+      // Step families, tried in turn until one converges: h₀ = 10⁻³ of the input's scale, then
+      // larger (rounding-bound cases: big intermediates), smaller (curvature-bound cases: a
+      // fast feature near x), and absolute 10⁻³ for a large |x| (saturation inputs, where the
+      // function's features have unit scale whatever |x| is).
+      const double xs = std::max(1.0, std::abs(s.x[I]));
+      const double families[] = {1e-3 * xs, 1e-2 * xs, 1e-4 * xs, 1e-5 * xs, 1e-3};
+      enum class Fd : std::uint8_t { Converged, Crossed, NotConverged };
+      double r2 = 0.0, est = 0.0;
+      auto attempt = [&](double h) {
+        double d[4];
+        double f_max = f_max0;
+        for (int k = 0; k < 4; ++k, h /= 2) {
+          std::vector<double> xp = s.x, xm = s.x;
+          xp[I] += h;
+          xm[I] -= h;
+          std::vector<std::int8_t> sp, sm;
+          const double fp = fuzz::evaluate(s.graph, xp, &sp, &values).back();
+          const double fm = fuzz::evaluate(s.graph, xm, &sm, &values).back();
+          if (sp != sides || sm != sides) return Fd::Crossed;
+          f_max = std::max({f_max, std::abs(fp), std::abs(fm)});
+          d[k] = (fp - fm) / (xp[I] - xm[I]);
+        }
+        const double r1 = (4 * d[1] - d[0]) / 3, r3 = (4 * d[3] - d[2]) / 3;
+        r2 = (4 * d[2] - d[1]) / 3;
+        // f's rounding (a few ulps of the largest |f|, more after cancellation inside the
+        // graph: the spread |R₁ − R₂|, |R₂ − R₃| shows that part) over the smallest step h₀/8.
+        const double noise =
+            64 * std::numeric_limits<double>::epsilon() * f_max / (2 * h);  // h is h₀/16 here
+        est = std::max(std::abs(r1 - r2), std::abs(r2 - r3)) + noise;
+        // In the asymptotic range each halving divides the difference of successive central
+        // differences by 4 (error c·h²); a ratio far from 4 (above the noise) means the steps
+        // are too large for the function's features (sin(sinh(x)) at x = 37), whatever est
+        // says.
+        for (int k = 0; k + 2 < 4; ++k) {
+          const double num = std::abs(d[k] - d[k + 1]), den = std::abs(d[k + 1] - d[k + 2]);
+          if (std::max(num, den) > 10 * noise && !(num >= 1.5 * den && num <= 12 * den))
+            return Fd::NotConverged;
+        }
+        if ((!(est <= 1e-6L * scale) && !(est <= 1e-12)) || !(est <= 1e-6 * std::abs(r2) + 1e-12))
+          return Fd::NotConverged;
+        return Fd::Converged;
+      };
+      Fd result = Fd::Crossed;
+      for (const double h0 : families) {
+        const Fd r = attempt(h0);
+        if (r == Fd::Converged) {
+          result = r;
+          break;
+        }
+        if (r == Fd::NotConverged) result = r;
       }
-      if (crossed) {
+      if (result == Fd::Crossed) {
         if (stats_ != nullptr) stats_->skipped("finite differences (kink, edge)");
         continue;
       }
-      const double r1 = (4 * d[1] - d[0]) / 3, r2 = (4 * d[2] - d[1]) / 3,
-                   r3 = (4 * d[3] - d[2]) / 3;
-      // f's rounding (a few ulps of the largest |f|, more after cancellation inside the graph:
-      // the spread |R₁ − R₂|, |R₂ − R₃| shows that part) over the smallest step h/8.
-      const double noise =
-          64 * std::numeric_limits<double>::epsilon() * f_max / (2 * h);  // h is h₀/16 here
-      const double est = std::max(std::abs(r1 - r2), std::abs(r2 - r3)) + noise;
-      const real scale = std::max(ref.g_scale[I], std::abs(want));
-      // In the asymptotic range each halving divides the difference of successive central
-      // differences by 4 (error c·h²); a ratio far from 4 (above the noise) means the steps
-      // are too large for the function's features (sin(sinh(x)) at x = 37), whatever est says.
-      bool asymptotic = true;
-      for (int k = 0; k + 2 < 4; ++k) {
-        const double num = std::abs(d[k] - d[k + 1]), den = std::abs(d[k + 1] - d[k + 2]);
-        if (std::max(num, den) > 10 * noise && !(num >= 1.5 * den && num <= 12 * den))
-          asymptotic = false;
-      }
-      if ((!(est <= 1e-6L * scale) && !(est <= 1e-12)) || !(est <= 1e-6 * std::abs(r2) + 1e-12) ||
-          !asymptotic) {
+      if (result == Fd::NotConverged) {
         if (stats_ != nullptr) stats_->skipped("finite differences (not converged)");
         continue;
       }

@@ -328,4 +328,36 @@ class ReferenceSweep {
   }
 };
 
+// The rounding scale of the graph's double evaluation at x: Σ |vₖ|·|∂f/∂vₖ| over the rounded
+// nodes (a reverse first-order sweep of the same local derivatives). Each node's rounding,
+// at most an ulp of |vₖ|, reaches the output times its adjoint, so f itself is known to a few
+// ulps of this sum, not of the largest intermediate (which may lead nowhere: a dead branch, a
+// stop_gradient, a tiny factor). NaN or inf when an adjoint is not finite (the caller then
+// falls back to the largest intermediate).
+inline real rounding_scale(const Graph& g, const std::vector<double>& values) {
+  std::vector<real> adj(g.nodes.size(), 0);
+  adj.back() = 1;
+  real sum = 0;
+  for (std::size_t k = g.nodes.size(); k-- > 0;) {
+    const Node& nd = g.nodes[k];
+    const real w = adj[k];
+    if (w == 0 || nd.code == Code::Input || nd.code == Code::Const || nd.code == Code::StopGradient)
+      continue;
+    sum += std::abs(w) * std::abs(static_cast<real>(values[k]));
+    if (nd.code == Code::Select) {
+      const bool less =
+          values[static_cast<std::size_t>(nd.a)] < values[static_cast<std::size_t>(nd.b)];
+      adj[static_cast<std::size_t>(less ? nd.t : nd.e)] += w;
+      continue;
+    }
+    const bool binary = is_binary(nd.code);
+    const double a = values[static_cast<std::size_t>(nd.a)];
+    const double b = binary ? values[static_cast<std::size_t>(nd.b)] : 0.0;
+    const Local d = local_derivatives(nd.code, a, b, false, false);
+    adj[static_cast<std::size_t>(nd.a)] += d.fa == 0 ? 0 : w * d.fa;
+    if (binary) adj[static_cast<std::size_t>(nd.b)] += d.fb == 0 ? 0 : w * d.fb;
+  }
+  return sum;
+}
+
 }  // namespace fuzz
