@@ -185,7 +185,8 @@ class Generator {
           return false;
         }
         break;
-      case Code::Atan2: return a * a + b * b > 1e-12 && std::isfinite(r);
+      // never on the branch cut: a computed ±0 with b < 0 gives ±π (a jump of 2π)
+      case Code::Atan2: return a * a + b * b > 1e-12 && std::isfinite(r) && !(a == 0.0 && b < 0.0);
       case Code::Div: return std::abs(b) > 1e-3 && std::isfinite(r) && std::abs(r) < 1e6;
       default: break;
     }

@@ -268,7 +268,11 @@ std::vector<T> evaluate(const Graph& g, const std::vector<T>& x,
       case Code::Mul: r = A() * B(); break;
       case Code::Div: r = A() / B(); break;
       case Code::Pow: r = pow(A(), B()); break;
-      case Code::Atan2: r = atan2(A(), B()); break;
+      case Code::Atan2:
+        r = atan2(A(), B());
+        // the branch cut (a = ±0, b < 0: ±π) is a kink for finite differences
+        if (val(B()) < 0.0) side = side_of(val(A()), 0.0);
+        break;
       case Code::Hypot:
         r = hypot(A(), B());
         // the kink is the origin: a stencil through it changes the sign of both operands
@@ -308,6 +312,50 @@ std::vector<T> evaluate(const Graph& g, const std::vector<T>& x,
     v.push_back(r);
   }
   return v;
+}
+
+// Whether every node's value at x is where its op is defined, as the generator keeps it
+// (generator.hpp): the shrinker must not hand out a reproducer that leaves a domain (log of a
+// negative number, asin of 2, atan2 on its branch cut, a new NaN or overflow).
+inline bool in_domain(const Graph& g, const std::vector<double>& v, bool nonfinite_ok) {
+  for (std::size_t k = 0; k < g.nodes.size(); ++k) {
+    const Node& n = g.nodes[k];
+    if (n.code == Code::Input || n.code == Code::Const || n.code == Code::Select) continue;
+    const double a = v[static_cast<std::size_t>(n.a)];
+    const double b = is_binary(n.code) ? v[static_cast<std::size_t>(n.b)] : 0.0;
+    if (!nonfinite_ok && !std::isfinite(v[k])) return false;
+    if (std::isnan(a) || std::isnan(b)) continue;
+    switch (n.code) {
+      case Code::Log:
+      case Code::Sqrt:
+        if (!(a > 0.0) && !(n.code == Code::Sqrt && a == 0.0)) return false;
+        break;
+      case Code::Log1p:
+        if (!(a > -1.0)) return false;
+        break;
+      case Code::Cbrt:
+        if (a == 0.0) return false;
+        break;
+      case Code::Asin:
+      case Code::Acos:
+        if (!(std::abs(a) < 1.0)) return false;
+        break;
+      case Code::Tan:
+        if (!(std::abs(std::cos(a)) > 1e-2)) return false;
+        break;
+      case Code::Div:
+        if (b == 0.0) return false;
+        break;
+      case Code::Pow:
+        if (!(a > 0.0) && !(b == std::round(b) && b >= 0.0)) return false;
+        break;
+      case Code::Atan2:
+        if ((a == 0.0 && b <= 0.0) || (a == 0.0 && b == 0.0)) return false;
+        break;
+      default: break;
+    }
+  }
+  return true;
 }
 
 inline std::string number(double c) {

@@ -675,6 +675,10 @@ fuzz::Graph bypass(const fuzz::Graph& g, int k, int to) {
 // Drops nodes (each replaced by one of its operands) while the same kind of failure remains.
 fuzz::Sample shrink(fuzz::Sample s, const std::string& kind) {
   int budget = 2000;
+  // the reproducer stays in every op's domain, and finite if the original was
+  const std::vector<double> v0 = fuzz::evaluate(s.graph, s.x);
+  const bool nonfinite_ok =
+      std::any_of(v0.begin(), v0.end(), [](double y) { return !std::isfinite(y); });
   for (bool progress = true; progress && budget > 0;) {
     progress = false;
     for (int k = static_cast<int>(s.graph.nodes.size()) - 1; k >= s.graph.inputs && budget > 0;
@@ -694,6 +698,7 @@ fuzz::Sample shrink(fuzz::Sample s, const std::string& kind) {
         fuzz::Sample t = s;
         t.graph = bypass(s.graph, k, to);
         if (t.graph.nodes.size() >= s.graph.nodes.size()) continue;
+        if (!fuzz::in_domain(t.graph, fuzz::evaluate(t.graph, t.x), nonfinite_ok)) continue;
         Checker c(nullptr);
         std::optional<Failure> f;
         try {
