@@ -38,6 +38,14 @@ using nabla::VectorXv;
 
 namespace {
 
+// An unoptimised build (CI's Clang build at -O0) runs the default suite 5–10× slower: it
+// defaults to 10³ graphs as the sanitizer build does.
+#ifdef __OPTIMIZE__
+constexpr bool unoptimised = false;
+#else
+constexpr bool unoptimised = true;
+#endif
+
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool sanitized = true;
 #elif defined(__has_feature)
@@ -69,6 +77,9 @@ struct Tally {
 struct Stats {
   std::map<std::string, Tally> by_kind;
   bool reported_known = false;
+  // Comparisons that failed on the known forward-mode defect (A) and were not failed (not
+  // counted as made or skipped either): per kind.
+  std::map<std::string, std::uint64_t> known;
   void made(const std::string& kind) { ++by_kind[kind].made; }
   void skipped(const std::string& kind) { ++by_kind[kind].skipped; }
   [[nodiscard]] Tally total() const {
@@ -399,11 +410,11 @@ class Checker {
   // Counts the outcome; false (and failure_ set) on a failure.
   bool record(const std::string& kind, const Outcome& o) {
     if (o.verdict == Verdict::Fail && forward_nan_defect(kind, o)) {
-      if (stats_ != nullptr) stats_->made("KNOWN DEFECT: " + kind + " 0*inf");
+      if (stats_ != nullptr) ++stats_->known[kind];
       if (stats_ != nullptr && !stats_->reported_known) {
         stats_->reported_known = true;
         std::fputs(
-            fmt::format("graph fuzzer: known defect (forward mode, 0 x inf = NaN), "
+            fmt::format("graph fuzzer: KNOWN DEFECT (A) (forward mode, 0 x inf = NaN), "
                         "first case:\n{}{}",
                         o.detail,
                         current_ ? fuzz::to_cpp(current_->graph, current_->x) : std::string())
@@ -731,7 +742,10 @@ const char* mode_name(fuzz::Mode m) {
 }  // namespace
 
 TEST_CASE("graph fuzzer: every derivative against the reference, finite differences, replay") {
-  const std::uint64_t graphs = env_or("NABLA_FUZZ_GRAPHS", sanitized ? 1000 : 10000);
+  const std::uint64_t graphs = env_or("NABLA_FUZZ_GRAPHS", sanitized || unoptimised ? 1000 : 10000);
+  const char* build = sanitized ? "sanitizer build" : unoptimised ? "unoptimised build" : "";
+  const bool default_count =
+      std::getenv("NABLA_FUZZ_GRAPHS") == nullptr || *std::getenv("NABLA_FUZZ_GRAPHS") == '\0';
   const std::uint64_t seed0 = env_or("NABLA_FUZZ_SEED", 20261201);
   Stats stats;
   std::map<std::string, int> failed_kinds;
@@ -801,11 +815,24 @@ TEST_CASE("graph fuzzer: every derivative against the reference, finite differen
                      static_cast<double>(std::max<std::uint64_t>(1, t.made + t.skipped));
   std::string line = fmt::format(
       "graphs: {} ({} scalar, {} matrix), comparisons: {} made, {} skipped ({:.1f} %), "
-      "failures: {}, {:.1f} s, {:.0f} graphs/s\n",
+      "failures: {}, {:.1f} s, {:.0f} graphs/s{}\n",
       graphs, scalar_graphs, matrix_graphs, t.made, t.skipped, pct, failures, seconds,
-      static_cast<double>(graphs) / seconds);
+      static_cast<double>(graphs) / seconds,
+      default_count && *build != '\0'
+          ? fmt::format(" ({}: 10³ graphs by default, NABLA_FUZZ_GRAPHS sets more)", build)
+          : std::string());
   for (const auto& [kind, v] : stats.by_kind)
     line += fmt::format("  {:<28} {:>9} made {:>7} skipped\n", kind, v.made, v.skipped);
+  if (!stats.known.empty()) {
+    std::uint64_t n = 0;
+    for (const auto& [kind, count] : stats.known) n += count;
+    line += fmt::format(
+        "  KNOWN DEFECT (A), forward mode 0 × inf = NaN where reverse mode gives 0 (being fixed; "
+        "not failed, not counted above; NABLA_FUZZ_STRICT=1 fails on it): {} comparisons\n",
+        n);
+    for (const auto& [kind, count] : stats.known)
+      line += fmt::format("    KNOWN DEFECT (A) {:<22} {:>9} comparisons\n", kind, count);
+  }
   for (const auto& [kind, count] : failed_kinds)
     line += fmt::format("  FAILED {:<21} {:>9} graphs\n", kind, count);
   std::fputs(line.c_str(), stdout);
