@@ -202,7 +202,10 @@ class Checker {
         }
       if (!record("node values", o)) return failure_;
     }
-    const auto [value, grad] = nabla::value_and_gradient(f, x);
+    // (no structured binding: Clang before 16 cannot capture one in the lambdas below)
+    const std::pair<double, Eigen::VectorXd> value_grad = nabla::value_and_gradient(f, x);
+    const double value = value_grad.first;
+    const Eigen::VectorXd& grad = value_grad.second;
     if (!record("value", same(value, values.back())
                              ? Outcome{}
                              : Outcome{Verdict::Fail,
