@@ -38,17 +38,25 @@ inline Dual dual_apply(const Dual& a, const Dual& b = Dual(), double c = 0.0) {
 inline Dual operator-(const Dual& a) { return {-a.v, -a.t}; }
 inline Dual operator+(const Dual& a, const Dual& b) { return {a.v + b.v, a.t + b.t}; }
 inline Dual operator-(const Dual& a, const Dual& b) { return {a.v - b.v, a.t - b.t}; }
-inline Dual operator*(const Dual& a, const Dual& b) { return {a.v * b.v, a.t * b.v + a.v * b.t}; }
+// The product and quotient rules with forward mode's zero rule (detail::tangent_product), and
+// the quotient's tangent from the result r: (a.t − r·b.t)/b.v has no b.v², which overflows.
+inline Dual operator*(const Dual& a, const Dual& b) {
+  return {a.v * b.v, detail::tangent_product(a.t, b.v) + detail::tangent_product(a.v, b.t)};
+}
 inline Dual operator/(const Dual& a, const Dual& b) {
   const double r = a.v / b.v;
-  return {r, (a.t - r * b.t) / b.v};
+  return {r, (a.t - detail::tangent_product(r, b.t)) / b.v};
 }
 inline Dual operator+(const Dual& a, double c) { return {a.v + c, a.t}; }
 inline Dual operator+(double c, const Dual& a) { return {c + a.v, a.t}; }
 inline Dual operator-(const Dual& a, double c) { return {a.v - c, a.t}; }
 inline Dual operator-(double c, const Dual& a) { return {c - a.v, -a.t}; }
-inline Dual operator*(const Dual& a, double c) { return {a.v * c, a.t * c}; }
-inline Dual operator*(double c, const Dual& a) { return {c * a.v, c * a.t}; }
+inline Dual operator*(const Dual& a, double c) {
+  return {a.v * c, detail::tangent_product(c, a.t)};
+}
+inline Dual operator*(double c, const Dual& a) {
+  return {c * a.v, detail::tangent_product(c, a.t)};
+}
 inline Dual operator/(const Dual& a, double c) { return {a.v / c, a.t / c}; }
 inline Dual operator/(double c, const Dual& a) {
   return detail::dual_apply<Op::CDiv>(a, Dual(), c);

@@ -71,6 +71,15 @@ T hypot_slope(const T& a, const U& b, const T& r) {
     return (b > 0.0 ? t : -t) / sqrt(1.0 + t * t);
   }
 }
+// atan2's partials n/(a² + b²), n = b or −a, as (n/h)/h with h = hypot(a, b): a² + b²
+// overflows for |a| or |b| > 1e154 (the partial would be 0 instead of ~1/b, and NaN in its
+// derivative).
+template <class T, class U>
+T atan2_slope(const T& n, const T& a, const U& b) {
+  using std::hypot;
+  const T h = hypot(a, b);
+  return n / h / h;
+}
 }  // namespace math
 
 template <Op op>
@@ -164,7 +173,7 @@ NABLA_BINARY_RULE(Div, a / b, 1.0 / b, -r / b)
 // the mixed partial a^(b−1)(1 + b log a) of the second-order sweep.
 NABLA_BINARY_RULE(Pow, std::pow(a, b), (b == 0.0 && a == 0.0) ? T(0.0) : T(b* pow(a, b - 1.0)),
                   (a == 0.0 && b > 0.0) ? T(0.0) : T(log(a) * r))
-NABLA_BINARY_RULE(Atan2, std::atan2(a, b), b / (a * a + b * b), -a / (a * a + b * b))
+NABLA_BINARY_RULE(Atan2, std::atan2(a, b), math::atan2_slope(b, a, b), -math::atan2_slope(a, a, b))
 // The Euclidean norm's minimum-norm subgradient at the origin is 0.
 NABLA_BINARY_RULE(Hypot, std::hypot(a, b), math::hypot_slope(a, b, r), math::hypot_slope(b, a, r))
 // max, min: a tie splits ½/½; a NaN operand (every comparison false) gives NaN, never the other
@@ -181,7 +190,7 @@ NABLA_BINARY_RULE(MulC, a* c, T(c), T(0.0))
 NABLA_BINARY_RULE(DivC, a / c, T(1.0 / c), T(0.0))
 // c = 0 makes a^c constant: its derivative is 0 even at a = 0, where c·a^(c−1) would be 0·inf.
 NABLA_BINARY_RULE(PowC, std::pow(a, c), c == 0.0 ? T(0.0) : T(c * pow(a, c - 1.0)), T(0.0))
-NABLA_BINARY_RULE(Atan2C, std::atan2(a, c), c / (a * a + c * c), T(0.0))
+NABLA_BINARY_RULE(Atan2C, std::atan2(a, c), math::atan2_slope(T(c), a, c), T(0.0))
 NABLA_BINARY_RULE(HypotC, std::hypot(a, c), math::hypot_slope(a, c, r), T(0.0))
 // Against a constant the subdifferential at a tie is [0, 1]: its minimum-norm element is 0.
 NABLA_BINARY_RULE(MaxC, a > c ? a : (a <= c ? c : a + c),
@@ -191,7 +200,7 @@ NABLA_BINARY_RULE(MinC, a < c ? a : (a >= c ? c : a + c),
 NABLA_BINARY_RULE(CSub, c - a, T(-1.0), T(0.0))
 NABLA_BINARY_RULE(CDiv, c / a, -r / a, T(0.0))
 NABLA_BINARY_RULE(CPow, std::pow(c, a), c == 0.0 ? T(0.0) : T(std::log(c) * r), T(0.0))
-NABLA_BINARY_RULE(CAtan2, std::atan2(c, a), -c / (a * a + c * c), T(0.0))
+NABLA_BINARY_RULE(CAtan2, std::atan2(c, a), -math::atan2_slope(T(c), a, c), T(0.0))
 #undef NABLA_BINARY_RULE
 #undef NABLA_USING_MATH
 

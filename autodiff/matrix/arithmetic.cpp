@@ -147,7 +147,7 @@ class BroadcastNode : public MatNode {
   void forward_tangent(const detail::ScalarTangents& /*st*/) final {
     tangent_.setZero(rows_, cols_);
     each_partial([&](Eigen::Index k, const Dual& da, const Dual& db, double ta, double tb) {
-      tangent_(k) = da.v * ta + db.v * tb;
+      tangent_(k) = detail::tangent_product(da.v, ta) + detail::tangent_product(db.v, tb);
     });
   }
   void backward_dual(Dual* /*adjoints*/) final {
@@ -155,10 +155,12 @@ class BroadcastNode : public MatNode {
     const Eigen::MatrixXd& v = dual_adjoint_v_;
     const Eigen::MatrixXd& t = dual_adjoint_t_;
     each_partial([&](Eigen::Index k, const Dual& da, const Dual& db, double, double) {
-      av(k) = v(k) * da.v;
-      at(k) = t(k) * da.v + v(k) * da.t;
-      bv(k) = v(k) * db.v;
-      bt(k) = t(k) * db.v + v(k) * db.t;
+      // As the scalar second-order sweep: the value part is a first-order adjoint, the tangent
+      // part takes forward mode's zero rule (detail::tangent_product).
+      av(k) = v(k) == 0.0 ? 0.0 : v(k) * da.v;
+      at(k) = detail::tangent_product(t(k), da.v) + detail::tangent_product(v(k), da.t);
+      bv(k) = v(k) == 0.0 ? 0.0 : v(k) * db.v;
+      bt(k) = detail::tangent_product(t(k), db.v) + detail::tangent_product(v(k), db.t);
     });
     for (const auto& [op, gv, gt] : {std::tie(a_, av, at), std::tie(b_, bv, bt)}) {
       if (!op.active()) continue;

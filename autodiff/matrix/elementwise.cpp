@@ -81,8 +81,8 @@ class UnaryNode final : public MatNode {
       Dual da, db;
       Rule<op>::template partials<Dual>(Dual(a_.value()(k), ta(k)), Dual(), c_,
                                         Dual(value_(k), tangent_(k)), da, db);
-      gv(k) = v * da.v;
-      gt(k) = t * da.v + v * da.t;
+      gv(k) = v == 0.0 ? 0.0 : v * da.v;
+      gt(k) = detail::tangent_product(t, da.v) + detail::tangent_product(v, da.t);
     }
     a_.add_dual_adjoint(gv, gt);
   }

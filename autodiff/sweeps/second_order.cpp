@@ -20,8 +20,11 @@ namespace {
 // w·d on duals where a zero factor contributes nothing (as in the first-order sweep, so an
 // unused sqrt(0) never turns H·v into NaN through 0·inf).
 inline Dual scaled(const Dual& w, const Dual& d) {
+  // The value part is the first-order adjoint, as in the reverse sweep (a zero adjoint passes
+  // nothing); the tangent part follows forward mode's rule, an exact 0 either side gives 0
+  // (an adjoint of +inf times a partial with tangent 0 is not NaN: exp(20²⁰)'s Hessian).
   return {w.v == 0.0 ? 0.0 : w.v * d.v,
-          (w.t == 0.0 ? 0.0 : w.t * d.v) + (w.v == 0.0 ? 0.0 : w.v * d.t)};
+          detail::tangent_product(w.t, d.v) + detail::tangent_product(w.v, d.t)};
 }
 
 inline bool is_zero(const Dual& d) { return d.v == 0.0 && d.t == 0.0; }
