@@ -90,6 +90,10 @@ class Loop {
     if (opt.history.every <= 0) throw Error("nabla::optim::minimize: history.every must be > 0");
     if (opt.resume_from != nullptr) {
       const Eigen::Index saved = opt.resume_from->x.size();
+      if (saved == 0 || opt.resume_from->method_index < 0)
+        throw Error(
+            "nabla::optim::minimize: the saved state to resume holds no run (a default "
+            "RunState): pass the Result::state of an earlier run, or a loaded one");
       if (x0.size() != 0 && x0.size() != saved)
         throw ShapeError(fmt::format(
             "nabla::optim::minimize: x0 has size {} but the saved state to resume has {} "
