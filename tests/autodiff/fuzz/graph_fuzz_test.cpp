@@ -133,12 +133,14 @@ template <class Lib, class Want, class Scale>
 Outcome entries(Eigen::Index size, const Lib& lib, const Want& want, const Scale& scale, real rtol,
                 bool ambiguous) {
   Outcome o;
-  // An entry whose paths all vanish (scale 0) can still carry the rounding residue of the
-  // others (1e-17 beside O(1) entries): below rtol/100 of the largest scale only absolute
-  // agreement is asked.
+  // Second order: an entry whose paths all vanish (scale 0) can still carry the rounding
+  // residue of the others (1e-17 beside O(1) entries), so below rtol/100 of the largest scale
+  // only absolute agreement is asked. First order keeps the plain floor: saturated partials
+  // (tanh′(20) = 1.7e-17 beside O(1) entries) must stay exact.
   real max_scale = 0;
-  for (Eigen::Index i = 0; i < size; ++i)
-    if (const real sc = scale(i); std::isfinite(sc)) max_scale = std::max(max_scale, sc);
+  if (rtol >= rtol_second)
+    for (Eigen::Index i = 0; i < size; ++i)
+      if (const real sc = scale(i); std::isfinite(sc)) max_scale = std::max(max_scale, sc);
   for (Eigen::Index i = 0; i < size; ++i) {
     // Partials below the double range (σ′(−800) = e^−800) are 0 in nabla but not in the
     // long-double reference, and a huge factor downstream can lift their product back into
