@@ -119,6 +119,50 @@ Verdict entry(double lib, real want, real scale, real rtol, bool ambiguous, real
   return err <= rtol * s + floor ? Verdict::Ok : Verdict::Fail;
 }
 
+// The direction of jvp and hvp: entries O(1), not exact special values.
+Eigen::VectorXd direction(int n) {
+  Eigen::VectorXd v(n);
+  for (int i = 0; i < n; ++i) v[i] = 0.25 + 0.125 * ((i * 7 + n) % 9);
+  return v;
+}
+
+// Entry (k / n, k % n) of an n×n table kept as rows: the k-th entry of the flattened matrix.
+template <class Table>
+real entry_of(const Table& t, Eigen::Index k, Eigen::Index n) {
+  return t[static_cast<std::size_t>(k / n)][static_cast<std::size_t>(k % n)];
+}
+
+// The reference's J·v and (row i) H·v with their scales; a zero partial contributes nothing,
+// also against an infinite direction product (the 0·inf = 0 rule).
+real reference_jv(const fuzz::Reference& ref, const Eigen::VectorXd& v) {
+  real sum = 0;
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    const real gi = ref.g[static_cast<std::size_t>(i)];
+    sum += gi == 0 ? 0 : gi * v[i];
+  }
+  return sum;
+}
+real reference_jv_scale(const fuzz::Reference& ref, const Eigen::VectorXd& v) {
+  real sum = 0;
+  for (Eigen::Index i = 0; i < v.size(); ++i)
+    sum += ref.g_scale[static_cast<std::size_t>(i)] * std::abs(v[i]);
+  return sum;
+}
+real reference_hv(const fuzz::Reference& ref, const Eigen::VectorXd& v, Eigen::Index i) {
+  real sum = 0;
+  for (Eigen::Index j = 0; j < v.size(); ++j) {
+    const real hij = ref.h[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+    sum += hij == 0 ? 0 : hij * v[j];
+  }
+  return sum;
+}
+real reference_hv_scale(const fuzz::Reference& ref, const Eigen::VectorXd& v, Eigen::Index i) {
+  real sum = 0;
+  for (Eigen::Index j = 0; j < v.size(); ++j)
+    sum += ref.h_scale[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] * std::abs(v[j]);
+  return sum;
+}
+
 struct Outcome {
   Verdict verdict = Verdict::Ok;
   std::string detail;
@@ -243,14 +287,9 @@ class Checker {
                     n, [&](Eigen::Index i) { return grad[i]; }, ref_g, ref_gs, rtol_gradient, amb)))
       return failure_;
 
-    // jvp and hvp along a random direction (its entries O(1), not exact special values)
-    Eigen::VectorXd v(n);
-    for (int i = 0; i < n; ++i) v[i] = 0.25 + 0.125 * ((i * 7 + n) % 9);
-    real jv = 0, jv_scale = 0;
-    for (int i = 0; i < n; ++i) {
-      jv += ref_g(i) == 0 ? 0 : ref_g(i) * v[i];
-      jv_scale += ref_gs(i) * std::abs(v[i]);
-    }
+    // jvp and hvp along a fixed direction
+    const Eigen::VectorXd v = direction(n);
+    const real jv = reference_jv(ref, v), jv_scale = reference_jv_scale(ref, v);
     const Eigen::VectorXd jvp = nabla::jvp(f, x, v);
     if (!record("jvp",
                 entries(
@@ -303,35 +342,15 @@ class Checker {
     const bool amb2 = amb || has_inf_;
     if (hess) {
       const Eigen::MatrixXd& h = *hess;
-      if (!record(
-              "hessian",
-              second_order_outcome(entries(
-                  n * n, [&](Eigen::Index k) { return h(k / n, k % n); },
-                  [&](Eigen::Index k) {
-                    return ref.h[static_cast<std::size_t>(k / n)][static_cast<std::size_t>(k % n)];
-                  },
-                  [&](Eigen::Index k) {
-                    return ref
-                        .h_scale[static_cast<std::size_t>(k / n)][static_cast<std::size_t>(k % n)];
-                  },
-                  rtol_second, amb2))))
+      if (!record("hessian", second_order_outcome(entries(
+                                 n * n, [&](Eigen::Index k) { return h(k / n, k % n); },
+                                 [&](Eigen::Index k) { return entry_of(ref.h, k, n); },
+                                 [&](Eigen::Index k) { return entry_of(ref.h_scale, k, n); },
+                                 rtol_second, amb2))))
         return failure_;
       const Eigen::VectorXd hv = nabla::hvp(f, x, v);
-      auto want = [&](Eigen::Index i) {
-        real sum = 0;
-        for (int j = 0; j < n; ++j) {
-          const real hij = ref.h[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
-          sum += hij == 0 ? 0 : hij * v[j];
-        }
-        return sum;
-      };
-      auto scale = [&](Eigen::Index i) {
-        real sum = 0;
-        for (int j = 0; j < n; ++j)
-          sum += ref.h_scale[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] *
-                 std::abs(v[j]);
-        return sum;
-      };
+      auto want = [&](Eigen::Index i) { return reference_hv(ref, v, i); };
+      auto scale = [&](Eigen::Index i) { return reference_hv_scale(ref, v, i); };
       if (!record("hvp",
                   second_order_outcome(entries(
                       n, [&](Eigen::Index i) { return hv[i]; }, want, scale, rtol_second, amb2))))
@@ -391,13 +410,8 @@ class Checker {
                     rtol_matrix, false)))
       return failure_;
 
-    Eigen::VectorXd v(n);
-    for (int i = 0; i < n; ++i) v[i] = 0.25 + 0.125 * ((i * 7 + n) % 9);
-    real jv = 0, jv_scale = 0;
-    for (int i = 0; i < n; ++i) {
-      jv += ref_g(i) == 0 ? 0 : ref_g(i) * v[i];
-      jv_scale += ref_gs(i) * std::abs(v[i]);
-    }
+    const Eigen::VectorXd v = direction(n);
+    const real jv = reference_jv(ref, v), jv_scale = reference_jv_scale(ref, v);
     const Eigen::VectorXd jvp = nabla::jvp(fm, s.x, v);
     if (!record("matrix jvp",
                 entries(
@@ -405,30 +419,15 @@ class Checker {
                     [&](Eigen::Index) { return jv_scale; }, rtol_matrix, amb)))
       return failure_;
     const Eigen::MatrixXd h = nabla::hessian(fm, s.x);
-    auto ref_h = [&](Eigen::Index k) {
-      return ref.h[static_cast<std::size_t>(k / n)][static_cast<std::size_t>(k % n)];
-    };
-    auto ref_hs = [&](Eigen::Index k) {
-      return ref.h_scale[static_cast<std::size_t>(k / n)][static_cast<std::size_t>(k % n)];
-    };
+    auto ref_h = [&](Eigen::Index k) { return entry_of(ref.h, k, n); };
+    auto ref_hs = [&](Eigen::Index k) { return entry_of(ref.h_scale, k, n); };
     if (!record("matrix hessian", second_order_outcome(entries(
                                       n * n, [&](Eigen::Index k) { return h(k / n, k % n); }, ref_h,
                                       ref_hs, rtol_second, amb || has_inf_))))
       return failure_;
     const Eigen::VectorXd hv = nabla::hvp(fm, s.x, v);
-    auto want = [&](Eigen::Index i) {
-      real sum = 0;
-      for (int j = 0; j < n; ++j) {
-        const real hij = ref_h(i * n + j);
-        sum += hij == 0 ? 0 : hij * v[j];
-      }
-      return sum;
-    };
-    auto scale = [&](Eigen::Index i) {
-      real sum = 0;
-      for (int j = 0; j < n; ++j) sum += ref_hs(i * n + j) * std::abs(v[j]);
-      return sum;
-    };
+    auto want = [&](Eigen::Index i) { return reference_hv(ref, v, i); };
+    auto scale = [&](Eigen::Index i) { return reference_hv_scale(ref, v, i); };
     if (!record("matrix hvp", second_order_outcome(entries(
                                   n, [&](Eigen::Index i) { return hv[i]; }, want, scale,
                                   rtol_second, amb || has_inf_))))
