@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -67,6 +68,38 @@ void validate(const Options& opt, Eigen::Index n) {
   if (!non_negative(opt.noise.eta))
     fail(
         fmt::format("GradientNoise.eta = {} must be >= 0 and finite (0: no noise)", opt.noise.eta));
+}
+
+// A step rule's own hyper-parameters, checked by name where the rule has them (as PyTorch's
+// optimizers check theirs): averaging factors in [0, 1) — β₁ = 1 makes Adam's bias correction
+// 1/(1 − β₁ᵗ) infinite, a run that would then be blamed on lr — and non-negative finite
+// decays and ε.
+template <class Rule>
+void validate_rule(const Rule& r, std::string_view name) {
+  auto fail = [&](std::string_view field, double v, std::string_view range) {
+    throw Error(fmt::format("nabla::optim::minimize: {}.{} = {} must be in {}", name, field, v,
+                            range));
+  };
+  auto unit = [&](std::string_view field, double v) {
+    if (!(v >= 0.0 && v < 1.0)) fail(field, v, "[0, 1)");
+  };
+  auto non_negative = [&](std::string_view field, double v) {
+    if (!(v >= 0.0 && std::isfinite(v))) fail(field, v, "[0, inf) (finite)");
+  };
+  if constexpr (requires { r.beta1; }) unit("beta1", r.beta1);
+  if constexpr (requires { r.beta2; }) unit("beta2", r.beta2);
+  if constexpr (requires { r.beta; }) unit("beta", r.beta);
+  if constexpr (requires { r.alpha; }) unit("alpha", r.alpha);
+  if constexpr (requires { r.rho; }) unit("rho", r.rho);
+  if constexpr (requires { r.momentum; }) unit("momentum", r.momentum);
+  if constexpr (requires { r.dampening; })
+    if (!(r.dampening >= 0.0 && r.dampening <= 1.0)) fail("dampening", r.dampening, "[0, 1]");
+  if constexpr (requires { r.eps; }) non_negative("eps", r.eps);
+  if constexpr (requires { r.weight_decay; }) non_negative("weight_decay", r.weight_decay);
+  if constexpr (requires { r.lr_decay; }) non_negative("lr_decay", r.lr_decay);
+  if constexpr (requires { r.initial_accumulator_value; })
+    non_negative("initial_accumulator_value", r.initial_accumulator_value);
+  if constexpr (requires { r.momentum_decay; }) non_negative("momentum_decay", r.momentum_decay);
 }
 
 template <class Rule>
@@ -634,6 +667,7 @@ Result run(Objective& objective, const Eigen::VectorXd& x0, const Method& method
                             method_name(method), lr));
   return std::visit(
       [&](const auto& rule) {
+        validate_rule(rule, method_name(method));
         Loop loop(objective, x0, rule, static_cast<int>(method.index()), rule.lr, options);
         return loop.run();
       },

@@ -35,6 +35,13 @@ class ShapeError : public Error {
   using Error::Error;
 };
 
+// A matrix that an operation must invert is singular to working precision (solve, the
+// gradient of log_det).
+class SingularMatrixError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A NaN or Inf where a check was asked for.
 class NonFiniteError : public Error {
  public:

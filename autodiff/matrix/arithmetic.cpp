@@ -3,6 +3,7 @@
 #include <tuple>
 #include <utility>
 
+#include <nabla/autodiff/core/dual.hpp>
 #include <nabla/autodiff/core/op_rules.hpp>
 
 #include <nabla/autodiff/core/error.hpp>
@@ -14,6 +15,30 @@ namespace {
 using detail::MatNode;
 using detail::MatOperand;
 
+// The backward products below take forward mode's zero rule (0·inf = 0), as the scalar sweep
+// does (sweeps/reverse.cpp), so that the matrix and scalar paths agree. A plain product that
+// met 0·inf has a NaN in its result (NaN absorbs every sum), and one that did not equals the
+// zero-rule product: so the plain product is kept unless its result has a NaN, and only then
+// recomputed with the rule. One pass over the result, never over an operand (least squares
+// with a 1e5×d constant A would pay a pass over A per sweep: 1.9× its time).
+template <class Product, class ZeroRule>
+Eigen::MatrixXd with_zero_rule(Product&& plain, ZeroRule&& zero_rule) {
+  Eigen::MatrixXd c = plain();
+  if (c.hasNaN()) [[unlikely]]
+    c = zero_rule();
+  return c;
+}
+
+// A·B with the zero rule: Σₖ aᵢₖ·bₖⱼ where a zero factor contributes 0, even against inf.
+Eigen::MatrixXd zero_rule_product(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(a.rows(), b.cols());
+  for (Eigen::Index j = 0; j < b.cols(); ++j)
+    for (Eigen::Index k = 0; k < a.cols(); ++k)
+      for (Eigen::Index i = 0; i < a.rows(); ++i)
+        c(i, j) += detail::tangent_product(a(i, k), b(k, j));
+  return c;
+}
+
 // C = A·B: dA += dC·Bᵀ, dB += Aᵀ·dC.
 class MatmulNode final : public MatNode {
  public:
@@ -24,8 +49,29 @@ class MatmulNode final : public MatNode {
     value_.noalias() = a_.value() * b_.value();
   }
   void backward(Tape& /*tape*/) override {
-    if (a_.active()) a_.add_adjoint(adjoint_ * b_.value().transpose());
-    if (b_.active()) b_.add_adjoint(a_.value().transpose() * adjoint_);
+    const Eigen::MatrixXd& a = a_.value();
+    const Eigen::MatrixXd& b = b_.value();
+    // Two ways to know that no product below meets 0·inf, whichever reads less: C and dC
+    // finite (C = A·B finite implies A and B finite: an inf or NaN entry of A makes a whole row
+    // of C inf or NaN), or each result free of NaN (with_zero_rule). An MLP layer's C is
+    // smaller than its weight gradient; least squares' dx is smaller than its C = A·x.
+    const Eigen::Index by_results = (a_.active() ? a.size() : 0) + (b_.active() ? b.size() : 0);
+    if (2 * value_.size() < by_results) {
+      if (value_.allFinite() && adjoint_.allFinite()) [[likely]] {
+        if (a_.active()) a_.add_adjoint(adjoint_ * b.transpose());
+        if (b_.active()) b_.add_adjoint(a.transpose() * adjoint_);
+      } else {
+        if (a_.active()) a_.add_adjoint(zero_rule_product(adjoint_, b.transpose()));
+        if (b_.active()) b_.add_adjoint(zero_rule_product(a.transpose(), adjoint_));
+      }
+      return;
+    }
+    if (a_.active())
+      a_.add_adjoint_zero_rule(adjoint_ * b.transpose(),
+                               [&] { return zero_rule_product(adjoint_, b.transpose()); });
+    if (b_.active())
+      b_.add_adjoint_zero_rule(a.transpose() * adjoint_,
+                               [&] { return zero_rule_product(a.transpose(), adjoint_); });
   }
 
  protected:
@@ -223,8 +269,13 @@ class MulNode final : public BroadcastNode<MulNode> {
   using BroadcastNode::BroadcastNode;
   void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a.cwiseProduct(b); }
   void vjp(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const Eigen::MatrixXd& d) {
-    add_reduced(a_, d.cwiseProduct(b));
-    add_reduced(b_, d.cwiseProduct(a));
+    const auto times = [](double w, double p) { return detail::tangent_product(w, p); };
+    if (a_.active())
+      add_reduced(a_, with_zero_rule([&] { return Eigen::MatrixXd(d.cwiseProduct(b)); },
+                                     [&] { return Eigen::MatrixXd(d.binaryExpr(b, times)); }));
+    if (b_.active())
+      add_reduced(b_, with_zero_rule([&] { return Eigen::MatrixXd(d.cwiseProduct(a)); },
+                                     [&] { return Eigen::MatrixXd(d.binaryExpr(a, times)); }));
   }
 };
 
@@ -236,8 +287,23 @@ class DivNode final : public BroadcastNode<DivNode> {
   using BroadcastNode::BroadcastNode;
   void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a.cwiseQuotient(b); }
   void vjp(const Eigen::MatrixXd& /*a*/, const Eigen::MatrixXd& b, const Eigen::MatrixXd& d) {
-    add_reduced(a_, d.cwiseQuotient(b));
-    add_reduced(b_, -(d.cwiseProduct(value_)).cwiseQuotient(b));
+    // A zero adjoint against B = 0 (0/0) or C = inf: 0, as in the scalar sweep.
+    if (a_.active())
+      add_reduced(a_, with_zero_rule([&] { return Eigen::MatrixXd(d.cwiseQuotient(b)); },
+                                     [&] {
+                                       return Eigen::MatrixXd(d.binaryExpr(b, [](double w, double y) {
+                                         return detail::tangent_product(w, 1.0 / y);
+                                       }));
+                                     }));
+    if (b_.active())
+      add_reduced(b_, with_zero_rule(
+                          [&] { return Eigen::MatrixXd(-(d.cwiseProduct(value_)).cwiseQuotient(b)); },
+                          [&] {
+                            const Eigen::MatrixXd r = value_.cwiseQuotient(b);
+                            return Eigen::MatrixXd(-d.binaryExpr(r, [](double w, double p) {
+                              return detail::tangent_product(w, p);
+                            }));
+                          }));
   }
 };
 
@@ -254,7 +320,7 @@ class AffineNode final : public MatNode {
   void backward(Tape& /*tape*/) override {
     if (alpha_ == 1.0)
       a_.add_adjoint(adjoint_);
-    else
+    else if (alpha_ != 0.0)  // 0·A passes nothing back, not 0·inf = NaN
       a_.add_adjoint(alpha_ * adjoint_);
   }
 

@@ -44,7 +44,7 @@ class UnaryNode final : public MatNode {
       double da = 0.0;
       double db = 0.0;
       Rule<op>::template partials<double>(x[k], 0.0, c, r[k], da, db);
-      return d[k] * da;
+      return detail::tangent_product(d[k], da);  // the scalar sweep's zero rule, both ways
     });
   }
 

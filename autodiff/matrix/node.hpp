@@ -87,6 +87,25 @@ class MatNode : public Extension {
       has_adjoint_ = true;
     }
   }
+  // Adds the product e, or zero_rule() where e met 0·inf: a product that did has a NaN (NaN
+  // absorbs every sum), one that did not equals the zero-rule product (forward mode's rule,
+  // detail::tangent_product). The first contribution is assigned in place and checked with one
+  // pass over the result; later ones go through a temporary.
+  template <class E, class ZeroRule>
+  void add_adjoint_zero_rule(const E& e, ZeroRule zero_rule) {
+    if (has_adjoint_) {
+      Eigen::MatrixXd c = e;
+      if (c.hasNaN()) [[unlikely]]
+        c = zero_rule();
+      adjoint_ += c;
+    } else {
+      pooled_resize(adjoint_, value_.rows(), value_.cols());
+      adjoint_.noalias() = e;
+      has_adjoint_ = true;
+      if (adjoint_.hasNaN()) [[unlikely]]
+        adjoint_ = zero_rule();
+    }
+  }
   // The adjoint, zero-filled first when nothing was added yet in this sweep (for partial
   // updates such as a block or one element).
   Eigen::MatrixXd& zeroed_adjoint() {
@@ -282,6 +301,10 @@ struct MatOperand {
   template <class E>
   void add_adjoint(const E& e) const {
     if (node != nullptr) node->add_adjoint(e);
+  }
+  template <class E, class ZeroRule>
+  void add_adjoint_zero_rule(const E& e, ZeroRule zero_rule) const {
+    if (node != nullptr) node->add_adjoint_zero_rule(e, std::move(zero_rule));
   }
   // The tangent of the value (zero for a constant).
   [[nodiscard]] Eigen::MatrixXd tangent() const {

@@ -1,8 +1,14 @@
 #include <nabla/autodiff/matrix/solve.hpp>
 
+#include <fmt/format.h>
+
 #include <Eigen/LU>
 #include <cmath>
+#include <limits>
+#include <string_view>
 #include <utility>
+
+#include <nabla/autodiff/core/error.hpp>
 
 namespace nabla {
 
@@ -12,12 +18,38 @@ using detail::MatNode;
 using detail::MatOperand;
 using detail::ScalarNode;
 
+// Partial-pivoting LU gives ±inf or NaN for a singular A without a word: a zero pivot, or a
+// reciprocal condition number below the unit roundoff (no digit of A⁻¹B is then known), is
+// an error that names the operation, the size and the estimate.
+void require_invertible(std::string_view op, std::string_view what,
+                        const Eigen::PartialPivLU<Eigen::MatrixXd>& lu) {
+  const Eigen::Index n = lu.matrixLU().rows();
+  if (n == 0) return;
+  const Eigen::VectorXd pivots = lu.matrixLU().diagonal();
+  Eigen::Index zero = -1;
+  for (Eigen::Index k = 0; k < n; ++k)
+    if (pivots[k] == 0.0) {
+      zero = k;
+      break;
+    }
+  const double rcond = zero >= 0 ? 0.0 : lu.rcond();
+  if (zero < 0 && rcond >= std::numeric_limits<double>::epsilon()) return;
+  throw SingularMatrixError(
+      zero >= 0
+          ? fmt::format("nabla::{}: {} A ({}×{}) is singular: pivot {} of its LU is 0", op, what,
+                        n, n, zero + 1)
+          : fmt::format("nabla::{}: {} A ({}×{}) is singular to working precision: reciprocal "
+                        "condition number {:.3g} < 2.2e-16",
+                        op, what, n, n, rcond));
+}
+
 class SolveNode final : public MatNode {
  public:
   SolveNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "solve"; }
   void evaluate(const Tape* /*tape*/) override {
     lu_.compute(a_.value());
+    require_invertible("solve", "the matrix", lu_);
     value_ = lu_.solve(b_.value());
   }
   void backward(Tape& /*tape*/) override {
@@ -60,15 +92,22 @@ class LogDetNode final : public ScalarNode {
     lu_.compute(a_.value());
     return lu_.matrixLU().diagonal().array().abs().log().sum();
   }
+  // log|det A| = −inf is the value at a singular A; its gradient A⁻ᵀ does not exist there.
   void backward(double w, Tape& /*tape*/) override {
-    if (a_.active()) a_.add_adjoint(w * lu_.inverse().transpose());
+    if (!a_.active()) return;
+    require_invertible("log_det", "the gradient A⁻ᵀ needs an invertible matrix:", lu_);
+    a_.add_adjoint(w * lu_.inverse().transpose());
   }
 
  protected:
   // d log|det A| = tr(A⁻¹Ȧ); the gradient A⁻ᵀ has tangent −(A⁻¹ȦA⁻¹)ᵀ.
-  double forward_tangent() override { return lu_.solve(a_.tangent()).trace(); }
+  double forward_tangent() override {
+    require_invertible("log_det", "the derivative tr(A⁻¹Ȧ) needs an invertible matrix:", lu_);
+    return lu_.solve(a_.tangent()).trace();
+  }
   void backward_dual(Dual w) override {
     if (!a_.active()) return;
+    require_invertible("log_det", "the gradient A⁻ᵀ needs an invertible matrix:", lu_);
     const Eigen::MatrixXd inv = lu_.inverse();
     const Eigen::MatrixXd inv_a_dot_inv = lu_.solve(a_.tangent()) * inv;
     a_.add_dual_adjoint(w.v * inv.transpose(),

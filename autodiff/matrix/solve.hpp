@@ -9,9 +9,12 @@
 
 namespace nabla {
 
-// A⁻¹B for a square, invertible A (partial-pivoting LU). Throws ShapeError on bad shapes.
+// A⁻¹B for a square, invertible A (partial-pivoting LU). Throws ShapeError on bad shapes and
+// SingularMatrixError for an A singular to working precision (a zero pivot, or a reciprocal
+// condition number below 2.2e-16), when recorded and when replayed.
 [[nodiscard]] Mat solve(const Mat& a, const Mat& b);
-// log|det A| for a square A.
+// log|det A| for a square A: −inf for a singular A, whose gradient (A⁻ᵀ) then throws
+// SingularMatrixError.
 [[nodiscard]] Var log_det(const Mat& a);
 
 }  // namespace nabla

@@ -7,9 +7,12 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 
 #include <nabla/autodiff/core/anomaly.hpp>
+#include <nabla/autodiff/core/dual.hpp>
 #include <nabla/autodiff/core/error.hpp>
 
 namespace nabla {
@@ -48,28 +51,49 @@ namespace detail {
   double db = 0.0;
 
 // The body of one reverse step per kind of record, written once for both loops: the same
-// expressions in both, so that they compute the same roundings.
+// expressions in both, so that they compute the same roundings. NABLA_TIMES(w, d) is the
+// adjoint times a partial: a plain product on the hot path, where w is finite and nonzero,
+// and the zero rule of forward mode (detail::tangent_product) in `nonfinite_step`.
 #define NABLA_REVERSE_Unary(name)                                                        \
   Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, 0.0, slot[i].value, da, db); \
-  slot[arg.a0].adjoint += w * da;
+  slot[arg.a0].adjoint += NABLA_TIMES(w, da);
 #define NABLA_REVERSE_Binary(name)                                                                 \
   Rule<Op::name>::partials<double>(slot[arg.a0].value, slot[arg.a1].value, 0.0, slot[i].value, da, \
                                    db);                                                            \
-  slot[arg.a0].adjoint += w * da;                                                                  \
-  slot[arg.a1].adjoint += w * db;
+  slot[arg.a0].adjoint += NABLA_TIMES(w, da);                                                      \
+  slot[arg.a1].adjoint += NABLA_TIMES(w, db);
 #define NABLA_REVERSE_BinaryConst(name)                                                          \
   Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, cst[arg.a1], slot[i].value, da, db); \
-  slot[arg.a0].adjoint += w * da;
+  slot[arg.a0].adjoint += NABLA_TIMES(w, da);
 #define NABLA_REVERSE_ConstBinary(name) NABLA_REVERSE_BinaryConst(name)
 #define NABLA_REVERSE_CUSTOM                               \
   {                                                        \
     const Tape::CustomRecord& rec = tape.customs_[arg.a0]; \
     for (std::uint32_t k = 0; k < rec.count; ++k)          \
       slot[tape.custom_inputs_[rec.offset + k]].adjoint += \
-          w * tape.custom_partials_[rec.offset + k];       \
+          NABLA_TIMES(w, tape.custom_partials_[rec.offset + k]);  \
   }
 #define NABLA_REVERSE_EXTENSION tape.extensions_[arg.a0]->reverse(w, tape);
 #define NABLA_REVERSE_EXT_OUTPUT tape.extensions_[arg.a0]->add_output_adjoint(arg.a1, w);
+
+// The adjoints that leave the plain step: 0 (nothing to pass on, unless the record is an
+// extension, whose matrix adjoints may be nonzero) and ±inf or NaN, where w·0 would be NaN for
+// an operand the record does not depend on (min, max, relu, a partial that underflowed). One
+// integer test for both: 2·bits(w) − 1 wraps for ±0 and is ≥ 2·bits(inf) − 1 for inf and NaN.
+inline bool unusual_adjoint(double w) noexcept {
+  return (std::bit_cast<std::uint64_t>(w) << 1U) - 1U >= (std::uint64_t{0x7FF0000000000000} << 1U) - 1U;
+}
+
+// The step for an unusual adjoint, shared by both loops.
+#define NABLA_REVERSE_UNUSUAL                               \
+  if (ops[i] == Op::Extension) {                            \
+    arg = args[i];                                          \
+    NABLA_REVERSE_EXTENSION                                 \
+  } else if (w != 0.0) {                                    \
+    nonfinite_step(tape, i, w);                             \
+  }
+
+#define NABLA_TIMES(w, d) ((w) * (d))
 
 void ReverseSweep::threaded(Tape& tape, std::uint32_t from, double seed, std::uint32_t stop) {
 #if defined(__GNUC__)
@@ -93,12 +117,13 @@ void ReverseSweep::threaded(Tape& tape, std::uint32_t from, double seed, std::ui
     if (i == stop) goto done;                                               \
     --i;                                                                    \
     w = slot[i].adjoint;                                                    \
-    /* A zero adjoint contributes nothing; skipping it keeps 0·inf out. */ \
-    if (w == 0.0 && ops[i] != Op::Extension) goto skip;                     \
+    if (unusual_adjoint(w)) [[unlikely]] goto unusual;                      \
     arg = args[i];                                                          \
     goto* handlers[static_cast<std::size_t>(ops[i])];                       \
   } while (false)
-skip:
+  NABLA_NEXT;  // the first record; the handlers below are reached only by their jumps
+unusual:
+  NABLA_REVERSE_UNUSUAL
   NABLA_NEXT;
 on_Input:
   NABLA_NEXT;
@@ -129,7 +154,10 @@ void ReverseSweep::reference(Tape& tape, std::uint32_t from, double seed, std::u
   while (i-- > stop) {
     w = slot[i].adjoint;
     const Op op = ops[i];
-    if (w == 0.0 && op != Op::Extension) continue;
+    if (unusual_adjoint(w)) [[unlikely]] {
+      NABLA_REVERSE_UNUSUAL
+      continue;
+    }
     arg = args[i];
     switch (op) {
       case Op::Input: break;
@@ -147,6 +175,38 @@ void ReverseSweep::reference(Tape& tape, std::uint32_t from, double seed, std::u
   }
 }
 
+#undef NABLA_TIMES
+#define NABLA_TIMES(w, d) tangent_product(w, d)
+
+// One reverse step of record i for a nonfinite adjoint w: forward mode's zero rule, an
+// operand with partial 0 receives 0 (d cosh(min(y, x))/dy = 0 at x = −800, not −inf·0).
+void ReverseSweep::nonfinite_step(Tape& tape, std::size_t i, double w) {
+  Tape::Slot* slot = tape.slots_.get();
+  const Tape::Args* args = tape.args_.get();
+  const double* cst = tape.constants_.get();
+  const Tape::Args arg = args[i];
+  double da = 0.0;
+  double db = 0.0;
+  switch (tape.ops_[i]) {
+    case Op::Input:
+    case Op::Extension: break;  // extensions take the unusual path before this
+    case Op::Custom:
+    case Op::Linear: NABLA_REVERSE_CUSTOM break;
+    case Op::ExtOutput: NABLA_REVERSE_EXT_OUTPUT break;
+#define NABLA_X(name, kind, text) \
+  case Op::name: {                \
+    NABLA_REVERSE_##kind(name)    \
+  } break;
+    NABLA_ELEMENTARY_OPS(NABLA_X)
+#undef NABLA_X
+  }
+  (void)cst;
+  (void)da;
+  (void)db;
+}
+
+#undef NABLA_TIMES
+#undef NABLA_REVERSE_UNUSUAL
 #undef NABLA_REVERSE_PROLOGUE
 #undef NABLA_REVERSE_Unary
 #undef NABLA_REVERSE_Binary

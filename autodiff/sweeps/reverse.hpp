@@ -4,6 +4,7 @@
 // (tests/autodiff/sweeps/reverse_test.cpp). Internal: users call Tape::reverse/reverse_from.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include <nabla/autodiff/core/tape.hpp>
@@ -14,6 +15,8 @@ struct ReverseSweep {
   // Both: adjoints of records [stop, from] as after Tape::reverse_from(from, seed, stop).
   static void threaded(Tape& tape, std::uint32_t from, double seed, std::uint32_t stop);
   static void reference(Tape& tape, std::uint32_t from, double seed, std::uint32_t stop);
+  // Record i's step for an adjoint w that is ±inf or NaN, with forward mode's zero rule.
+  static void nonfinite_step(Tape& tape, std::size_t i, double w);
 };
 
 }  // namespace nabla::detail

@@ -1015,10 +1015,10 @@ TEST_CASE("chain_of_jacobians with no stages") {
 
 // ---- undocumented edges: the library's answer is a silent number or no check at all --------
 
-// KNOWN DEFECT (reported on issue 16): solve() with a singular A returns ±inf entries and no
-// error or documented NaN/Inf rule (docs/matrices.md says nothing about singular systems).
-TEST_CASE("solve with a singular A" * doctest::should_fail()) {
-  expect_throw<nabla::Error>(
+// Fixed (issue 16, found here): solve() with a singular A returned ±inf entries and no error;
+// it throws SingularMatrixError now (docs/matrices.md), and so does log_det's gradient there.
+TEST_CASE("solve with a singular A") {
+  expect_throw<nabla::SingularMatrixError>(
       [] {
         Eigen::MatrixXd A(2, 2);
         A << 1, 2, 2, 4;
@@ -1028,6 +1028,29 @@ TEST_CASE("solve with a singular A" * doctest::should_fail()) {
                 .reshaped());
       },
       {"solve", "singular"});
+}
+
+TEST_CASE("solve with a matrix singular to working precision") {
+  expect_throw<nabla::SingularMatrixError>(
+      [] {
+        Eigen::MatrixXd A(2, 2);
+        A << 1, 1, 1, 1 + 4e-16;  // 1 + 2 ulps: κ₁ = 4/δ ≈ 9e15
+        return vec(nabla::gradient(
+                       [&](const Mat& b) { return nabla::sum(nabla::solve(Mat(A), b)); },
+                       Eigen::MatrixXd(Eigen::MatrixXd::Ones(2, 1)))
+                       .reshaped());
+      },
+      {"solve", "singular to working precision", "reciprocal condition number"});
+}
+
+TEST_CASE("the gradient of log_det at a singular A") {
+  expect_throw<nabla::SingularMatrixError>(
+      [] {
+        Eigen::MatrixXd A(2, 2);
+        A << 1, 2, 2, 4;
+        return vec(nabla::gradient([](const Mat& a) { return nabla::log_det(a); }, A).reshaped());
+      },
+      {"log_det", "gradient", "singular"});
 }
 
 // Fixed (issue 16, found here): Tape::reverse_from does not check `from` against the

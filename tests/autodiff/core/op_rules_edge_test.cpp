@@ -64,6 +64,74 @@ TEST_CASE("a zero adjoint times an infinite partial is 0 on the matrix path too 
   CHECK(nabla::gradient(matrix_expm1, w) == Eigen::VectorXd::Zero(3));
 }
 
+TEST_CASE("an infinite adjoint times a zero partial is 0: reverse mode mirrors forward mode") {
+  // f = cosh(min(y, x)) at x = −800: min picks x, so ∂f/∂y = 0 exactly, while the adjoint of
+  // min is sinh(−800) = −inf. Reverse mode once gave −inf · 0 = NaN; forward mode's rule (a
+  // zero partial contributes 0, detail::tangent_product) gives 0; the reverse sweeps now agree,
+  // both loops (tests/autodiff/sweeps/reverse_test.cpp checks them bit for bit).
+  auto f = [](const VectorXv& v) { return cosh(min(v[1], v[0])); };
+  const Eigen::Vector2d x(-800.0, 1.25);
+  const Eigen::VectorXd g = nabla::gradient(f, x);
+  CHECK(g[0] == -std::numeric_limits<double>::infinity());
+  CHECK(g[1] == 0.0);
+  const Eigen::MatrixXd jf = nabla::jacobian(
+      [&](const VectorXv& v) {
+        VectorXv out(1);
+        out[0] = f(v);
+        return out;
+      },
+      x, nabla::Mode::Forward);
+  CHECK(jf(0, 1) == 0.0);
+  // the same through a custom-free Binary record: y·0 + cosh(x) with the zero as a variable
+  auto f3 = [](const VectorXv& v) { return cosh(v[0]) * v[1]; };
+  const Eigen::VectorXd g3 = nabla::gradient(f3, Eigen::Vector2d(-800.0, 0.0));
+  CHECK(g3[0] == 0.0);  // the adjoint of cosh is v₁ = 0: skipped, as before
+  CHECK(g3[1] == std::numeric_limits<double>::infinity());
+}
+
+TEST_CASE("the matrix path takes the same zero rule: element-wise, products, quotients") {
+  const double inf = std::numeric_limits<double>::infinity();
+  // cwise_product(exp(A), B) with B = 0 where exp overflows: d/dA = exp(A)·B = inf · 0 → 0 by
+  // the scalar path's rule, and the matrix path must say the same.
+  const Eigen::Vector2d a(800.0, 1.0);
+  auto matrix_product = [](const nabla::Mat& v) {
+    const Eigen::Vector2d zero_first(0.0, 1.0);
+    return nabla::sum(nabla::cwise_product(nabla::exp(v), nabla::Mat(zero_first)));
+  };
+  const Eigen::VectorXd gm = nabla::gradient(matrix_product, a);
+  CHECK(gm[0] == 0.0);
+  CHECK(gm[1] == doctest::Approx(std::exp(1.0)).epsilon(1e-15));
+  // matmul: an infinite adjoint entry against a zero entry of the other factor. y = 1ᵀ·exp(M·x)
+  // with M = [[1, 0], [0, 1]] and x = (800, 1): ∂y/∂x₁ = exp(800)·M₀₁ + e·M₁₁ = e, not NaN.
+  auto matrix_matmul = [](const nabla::Mat& v) {
+    const Eigen::Matrix2d m = Eigen::Matrix2d::Identity();
+    return nabla::sum(nabla::exp(nabla::matmul(nabla::Mat(m), v)));
+  };
+  const Eigen::VectorXd gmm = nabla::gradient(matrix_matmul, a);
+  CHECK(gmm[0] == inf);
+  CHECK(gmm[1] == doctest::Approx(std::exp(1.0)).epsilon(1e-15));
+  // a zero adjoint against a zero divisor: d/dA Σ (0·(A ÷ B)) with B = 0 is 0, not 0/0
+  auto matrix_quotient = [](const nabla::Mat& v) {
+    const Eigen::Vector2d zero_divisor(0.0, 2.0);
+    return nabla::sum(nabla::cwise_product(
+        nabla::cwise_quotient(v, nabla::Mat(zero_divisor)), nabla::Mat(Eigen::Vector2d(0.0, 1.0))));
+  };
+  const Eigen::VectorXd gq = nabla::gradient(matrix_quotient, a);
+  CHECK(gq[0] == 0.0);
+  CHECK(gq[1] == 0.5);
+}
+
+TEST_CASE("sqrt′ and log′ at −0 are +inf, as at +0: the sign of a zero sum cannot flip them") {
+  const double inf = std::numeric_limits<double>::infinity();
+  // (−0)·1 + (−0)·1 is −0, the same sum in another order may be +0: the slope must not care.
+  for (const double zero : {0.0, -0.0}) {
+    CHECK(nabla::gradient([](const VectorXv& v) { return sqrt(v[0]); }, Eigen::VectorXd::Constant(1, zero))[0] == inf);
+    CHECK(nabla::gradient([](const VectorXv& v) { return log(v[0]); }, Eigen::VectorXd::Constant(1, zero))[0] == inf);
+    CHECK(nabla::gradient([](const nabla::Mat& v) { return nabla::sum(nabla::sqrt(v)); },
+                          Eigen::VectorXd::Constant(1, zero))[0] == inf);
+  }
+}
+
 TEST_CASE("a NaN operand of max, min and relu gives NaN, value and gradient (defect 8)") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto f = [](const VectorXv& v) { return relu(v[0]) + max(v[0], v[1]); };

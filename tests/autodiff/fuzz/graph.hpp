@@ -214,7 +214,14 @@ std::vector<T> evaluate(const Graph& g, const std::vector<T>& x,
       case Code::Cbrt: r = cbrt(A()); break;
       case Code::Sin: r = sin(A()); break;
       case Code::Cos: r = cos(A()); break;
-      case Code::Tan: r = tan(A()); break;
+      case Code::Tan:
+        r = tan(A());
+        // the poles are domain edges: a stencil that crosses some (tan(sinh(·)) sweeps several
+        // at h = 1e-3) can still look converged, so the branch is the period, modulo 60
+        if (std::isfinite(val(A())))
+          side = static_cast<std::int8_t>(
+              61 + std::fmod(std::floor(val(A()) / std::numbers::pi + 0.5), 60.0));
+        break;
       case Code::Asin: r = asin(A()); break;
       case Code::Acos: r = acos(A()); break;
       case Code::Atan: r = atan(A()); break;

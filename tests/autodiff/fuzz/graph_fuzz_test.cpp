@@ -282,9 +282,16 @@ class Checker {
       return failure_;
     auto ref_g = [&](Eigen::Index i) { return ref.g[static_cast<std::size_t>(i)]; };
     auto ref_gs = [&](Eigen::Index i) { return ref.g_scale[static_cast<std::size_t>(i)]; };
-    if (!record("gradient",
-                entries(
-                    n, [&](Eigen::Index i) { return grad[i]; }, ref_g, ref_gs, rtol_gradient, amb)))
+    // Reverse mode's products leave the double range where forward mode's stay inside
+    // (reference.hpp): a mismatch of the reverse-mode results then counts as skipped.
+    const bool range_out = fuzz::reverse_leaves_range(g, values, values.size() - 1);
+    const bool range_second =
+        fuzz::reverse_leaves_range(g, values, static_cast<std::size_t>(g.second));
+    auto range_lenient = [](Outcome o, bool out) { return out ? lenient(std::move(o)) : o; };
+    if (!record("gradient", range_lenient(entries(
+                                              n, [&](Eigen::Index i) { return grad[i]; }, ref_g,
+                                              ref_gs, rtol_gradient, amb),
+                                          range_out)))
       return failure_;
 
     // jvp and hvp along a fixed direction
@@ -317,9 +324,11 @@ class Checker {
         const auto& r = k < n ? ref : ref2;
         return r.g_scale[static_cast<std::size_t>(k % n)];
       };
-      if (!record(kind, entries(
-                            2 * n, [&](Eigen::Index k) { return jac(k / n, k % n); }, want, scale,
-                            rtol_gradient, amb)))
+      const bool reverse = mode == nabla::Mode::Reverse;
+      if (!record(kind, range_lenient(entries(
+                                          2 * n, [&](Eigen::Index k) { return jac(k / n, k % n); },
+                                          want, scale, rtol_gradient, amb),
+                                      reverse && (range_out || range_second))))
         return failure_;
     }
 
@@ -339,7 +348,7 @@ class Checker {
     // differences of infinite first derivatives (inf − inf) have no defined IEEE answer, and
     // nabla and the reference may each say NaN, ±inf or — by the 0·inf = 0 rule — 0 there. A
     // non-finite disagreement then counts as skipped; finite entries are still compared.
-    const bool amb2 = amb || has_inf_;
+    const bool amb2 = amb || has_inf_ || range_out;
     if (hess) {
       const Eigen::MatrixXd& h = *hess;
       if (!record("hessian", second_order_outcome(entries(
@@ -381,15 +390,27 @@ class Checker {
       return fuzz::evaluate(g, std::vector<Var>(xv.begin(), xv.end())).back();
     };
     // The matrix path sums in its own order (Eigen's reductions and products): the value
-    // agrees to rounding of the largest intermediate.
+    // agrees to the rounding scale Σ |vₖ|·|∂f/∂vₖ| (reference.hpp) where it is finite; that is
+    // the condition of f, larger than the largest intermediate after a cancellation that an
+    // exp amplifies (exp(x·(0.2 + 700 + 0.1 − 700)), seed 20784739: 1.7e-11 relative). Else
+    // the largest intermediate.
     double f_max = 0.0;
     for (const double y : values)
       if (std::isfinite(y)) f_max = std::max(f_max, std::abs(y));
+    if (const auto rs = static_cast<double>(fuzz::rounding_scale(g, values)); std::isfinite(rs))
+      f_max = std::max(f_max, rs);
     const auto [value, grad_m] = nabla::value_and_gradient(fm, s.x);
     const Eigen::VectorXd grad = grad_m.reshaped();
     const bool value_ok = std::isfinite(value)
                               ? std::abs(value - values.back()) <= 1e-12 * f_max + 1e-300
                               : same(value, values.back());
+    // The intermediate values themselves differ by their summation order; where f is that
+    // ill-conditioned (the value off by more than rtol_matrix), its derivatives are off by as
+    // much: the tolerance of the comparisons below follows the value's observed deviation.
+    const double deviation =
+        std::isfinite(value) && value != 0.0 ? std::abs(value - values.back()) / std::abs(value)
+                                             : 0.0;
+    const real rtol_m = std::max(rtol_matrix, 10 * static_cast<real>(deviation));
     if (!record("matrix value",
                 value_ok ? Outcome{}
                          : Outcome{Verdict::Fail,
@@ -398,16 +419,19 @@ class Checker {
       return failure_;
     auto ref_g = [&](Eigen::Index i) { return ref.g[static_cast<std::size_t>(i)]; };
     auto ref_gs = [&](Eigen::Index i) { return ref.g_scale[static_cast<std::size_t>(i)]; };
+    // as in scalar(): reverse products outside the double range make reverse results moot
+    const bool range_out = fuzz::reverse_leaves_range(g, values, values.size() - 1);
+    auto range_lenient = [range_out](Outcome o) { return range_out ? lenient(std::move(o)) : o; };
     if (!record("matrix gradient",
-                entries(
-                    n, [&](Eigen::Index i) { return grad[i]; }, ref_g, ref_gs, rtol_matrix, amb)))
+                range_lenient(entries(
+                    n, [&](Eigen::Index i) { return grad[i]; }, ref_g, ref_gs, rtol_m, amb))))
       return failure_;
     const Eigen::VectorXd grad_s = nabla::gradient(fs, x);
     if (!record("matrix gradient = scalar path",
-                entries(
+                range_lenient(entries(
                     n, [&](Eigen::Index i) { return grad[i]; },
                     [&](Eigen::Index i) { return static_cast<real>(grad_s[i]); }, ref_gs,
-                    rtol_matrix, false)))
+                    rtol_m, false))))
       return failure_;
 
     const Eigen::VectorXd v = direction(n);
@@ -416,7 +440,7 @@ class Checker {
     if (!record("matrix jvp",
                 entries(
                     1, [&](Eigen::Index) { return jvp[0]; }, [&](Eigen::Index) { return jv; },
-                    [&](Eigen::Index) { return jv_scale; }, rtol_matrix, amb)))
+                    [&](Eigen::Index) { return jv_scale; }, rtol_m, amb)))
       return failure_;
     const Eigen::MatrixXd h = nabla::hessian(fm, s.x);
     auto ref_h = [&](Eigen::Index k) { return entry_of(ref.h, k, n); };
@@ -492,12 +516,20 @@ class Checker {
     std::vector<std::int8_t> sides1;
     (void)fuzz::evaluate(s.graph, x1s, &sides1);
     bool comparison_flipped = false, kink_flipped = false, kink_moved = false;
+    // A kink whose value is not finite on one side (min(inf, inf) at x1, a tie, after
+    // min(v − 1, v) at x0) has no side the fuzzer can tell: nabla may report it or not.
+    bool kink_unknown = false;
     for (std::size_t k = 0; k < sides.size(); ++k) {
       const fuzz::Code c = s.graph.nodes[k].code;
-      if (sides[k] == sides1[k] || sides[k] == 4 || sides1[k] == 4) continue;
+      const bool kink = c == fuzz::Code::Abs || c == fuzz::Code::Relu || c == fuzz::Code::Max ||
+                        c == fuzz::Code::Min;
+      if (sides[k] == sides1[k]) continue;
+      if (sides[k] == 4 || sides1[k] == 4) {
+        kink_unknown = kink_unknown || kink;
+        continue;
+      }
       if (c == fuzz::Code::Select) comparison_flipped = true;
-      if (c == fuzz::Code::Abs || c == fuzz::Code::Relu || c == fuzz::Code::Max ||
-          c == fuzz::Code::Min) {
+      if (kink) {
         kink_moved = true;
         if (sides[k] * sides1[k] == -1) kink_flipped = true;
       }
@@ -509,7 +541,7 @@ class Checker {
                         // after a flipped comparison the replay follows the recorded branch,
                         // so kinks downstream of it see other values than the fuzzer's
                         (comparison_flipped || ((!kink_flipped || st.flipped_kinks > 0) &&
-                                                (kink_moved || st.flipped_kinks == 0)))
+                                                (kink_moved || kink_unknown || st.flipped_kinks == 0)))
                     ? Outcome{}
                     : Outcome{Verdict::Fail,
                               fmt::format("  at x1: nabla reports {} comparisons, {} kinks "
@@ -598,6 +630,21 @@ class Checker {
         const Fd r = attempt(h0);
         if (r == Fd::Converged) {
           result = r;
+          // A stencil spanning many periods of a fast feature (sin(v¹⁰) whose phase moves
+          // 1.6e4 per unit: period 4e-4 against h₀ = 1.4e-3) can still look converged: it
+          // sees the smooth part alone. Steps 10, 100 and 1000 times smaller decide where they
+          // converge: the first that does replaces the estimate.
+          const double r2_first = r2, est_first = est;
+          bool confirmed = false;
+          for (const double shrink_by : {10.0, 100.0, 1000.0})
+            if (attempt(h0 / shrink_by) == Fd::Converged) {
+              confirmed = true;
+              break;
+            }
+          if (!confirmed) {
+            r2 = r2_first;
+            est = est_first;
+          }
           break;
         }
         if (r == Fd::NotConverged) result = r;

@@ -61,7 +61,7 @@ inline Local local_derivatives(Code code, double ad, double bd, bool a_const, bo
     case Code::Neg: d.fa = -1; break;
     case Code::Exp: d.fa = d.faa = std::exp(a); break;
     case Code::Log:
-      d.fa = 1 / a;
+      d.fa = 1 / (a + 0);  // +inf at −0 as at +0: the one-sided slope
       d.faa = -1 / (a * a);
       break;
     case Code::Log1p:
@@ -71,7 +71,7 @@ inline Local local_derivatives(Code code, double ad, double bd, bool a_const, bo
     case Code::Expm1: d.fa = d.faa = std::exp(a); break;
     case Code::Sqrt: {
       const real s = std::sqrt(a);
-      d.fa = 1 / (2 * s);
+      d.fa = 1 / (2 * (s + 0));  // +inf at −0 as at +0
       d.faa = -1 / (4 * a * s);
       break;
     }
@@ -369,6 +369,44 @@ inline real rounding_scale(const Graph& g, const std::vector<double>& values) {
     if (binary) adj[static_cast<std::size_t>(nd.b)] += d.fb == 0 ? 0 : w * d.fb;
   }
   return sum;
+}
+
+// Whether the reverse sweep from node `output` leaves the double range on the way: some
+// adjoint contribution w·∂ (in long double, from the same local derivatives) that is nonzero
+// but below the smallest normal double or above the largest. The double sweep then
+// underflows to 0 (1e-250 · 5e-126 before · 1e250) or meets inf − inf where forward mode,
+// multiplying in the other order, has an exact 0 or a finite value: both are IEEE answers,
+// and neither says anything about nabla's rules.
+inline bool reverse_leaves_range(const Graph& g, const std::vector<double>& values,
+                                 std::size_t output) {
+  constexpr real lo = std::numeric_limits<double>::min();
+  constexpr real hi = std::numeric_limits<double>::max();
+  auto out_of_range = [&](real c) { return c != 0 && (std::abs(c) < lo || std::abs(c) > hi); };
+  std::vector<real> adj(output + 1, 0);
+  adj[output] = 1;
+  for (std::size_t k = output + 1; k-- > 0;) {
+    const Node& nd = g.nodes[k];
+    const real w = adj[k];
+    if (w == 0 || nd.code == Code::Input || nd.code == Code::Const || nd.code == Code::StopGradient)
+      continue;
+    if (nd.code == Code::Select) {
+      const bool less =
+          values[static_cast<std::size_t>(nd.a)] < values[static_cast<std::size_t>(nd.b)];
+      adj[static_cast<std::size_t>(less ? nd.t : nd.e)] += w;
+      continue;
+    }
+    const bool binary = is_binary(nd.code);
+    const double a = values[static_cast<std::size_t>(nd.a)];
+    const double b = binary ? values[static_cast<std::size_t>(nd.b)] : 0.0;
+    const Local d = local_derivatives(nd.code, a, b, false, false);
+    const real ca = d.fa == 0 ? 0 : w * d.fa;
+    const real cb = binary && d.fb != 0 ? w * d.fb : 0;
+    if (out_of_range(ca) || out_of_range(cb) || !std::isfinite(ca) || !std::isfinite(cb))
+      return true;
+    adj[static_cast<std::size_t>(nd.a)] += ca;
+    if (binary) adj[static_cast<std::size_t>(nd.b)] += cb;
+  }
+  return false;
 }
 
 }  // namespace fuzz
