@@ -57,8 +57,11 @@ void validate(const Options& opt, Eigen::Index n) {
     throw ShapeError(fmt::format(
         "nabla::optim::minimize: Penalty.exclude = {} is not a coordinate of x (size {})",
         *opt.penalty.exclude, n));
-  if (opt.stop.max_iterations < 0)
-    fail(fmt::format("StopCriteria.max_iterations = {} must be >= 0", opt.stop.max_iterations));
+  if (opt.stop.max_iterations < 0 && opt.stop.max_iterations != StopCriteria::automatic)
+    fail(fmt::format(
+        "StopCriteria.max_iterations = {} must be >= 0 (or StopCriteria::automatic: 1000 "
+        "without max_epochs, no limit with it)",
+        opt.stop.max_iterations));
   if (opt.stop.max_epochs < 0)
     fail(fmt::format("StopCriteria.max_epochs = {} must be >= 0 (0: no limit)",
                      opt.stop.max_epochs));
@@ -150,6 +153,7 @@ class Loop {
     }
     n_ = st_.x.size();
     validate(opt, n_);
+    max_iterations_ = effective_max_iterations(opt.stop);
   }
 
   Result run() {
@@ -321,9 +325,20 @@ class Loop {
     return true;
   }
 
+  // The bar's length in updates: the iteration budget, or the epoch budget's updates when
+  // only that is set.
+  [[nodiscard]] std::int64_t progress_total() const {
+    if (max_iterations_ != std::numeric_limits<std::int64_t>::max()) return max_iterations_;
+    const std::int64_t l = std::max<std::int64_t>(1, obj_.samples());
+    const std::int64_t k = opt_.batching.kind == Batching::Kind::MiniBatch
+                               ? std::max<std::int64_t>(1, opt_.batching.size)
+                               : (opt_.batching.kind == Batching::Kind::Full ? l : 1);
+    return opt_.stop.max_epochs * ((l + k - 1) / k);
+  }
+
   void progress_bar(double q) {
     if (!opt_.progress_bar) return;
-    const std::int64_t total = std::max<std::int64_t>(1, opt_.stop.max_iterations);
+    const std::int64_t total = std::max<std::int64_t>(1, progress_total());
     const int filled = static_cast<int>(std::min<std::int64_t>(30, 30 * st_.iteration / total));
     fmt::print(stderr, "\r[{:#<{}}{:<{}}] {}/{} Q = {:.6g}", "", filled, "", 30 - filled,
                st_.iteration, total, q);
@@ -361,9 +376,9 @@ class Loop {
     }
     double eta = 0.0;
     while (true) {
-      if (st_.iteration >= opt_.stop.max_iterations) {
+      if (st_.iteration >= max_iterations_) {
         reason_ = StopReason::MaxIterations;
-        message_ = fmt::format("reached the iteration budget ({})", opt_.stop.max_iterations);
+        message_ = fmt::format("reached the iteration budget ({})", max_iterations_);
         break;
       }
       if (opt_.stop.max_epochs > 0 && st_.epoch >= opt_.stop.max_epochs) {
@@ -408,7 +423,7 @@ class Loop {
       if (check(qn, q_prev, best_before, gnorm, step_norm, x)) break;
       if (callback(opt_.on_iteration, qn, eta, x) || callback(opt_.on_epoch, qn, eta, x)) break;
       if (opt_.progress_bar &&
-          st_.iteration % std::max<std::int64_t>(1, opt_.stop.max_iterations / 100) == 0)
+          st_.iteration % std::max<std::int64_t>(1, progress_total() / 100) == 0)
         progress_bar(qn);
     }
     if (reason_ != StopReason::Diverged)
@@ -544,9 +559,9 @@ class Loop {
         st_.epoch_start_x = x;
       }
       while (st_.cursor < l) {
-        if (st_.iteration >= opt_.stop.max_iterations) {
+        if (st_.iteration >= max_iterations_) {
           reason_ = StopReason::MaxIterations;
-          message_ = fmt::format("reached the iteration budget ({})", opt_.stop.max_iterations);
+          message_ = fmt::format("reached the iteration budget ({})", max_iterations_);
           break;
         }
         const std::span<const std::int64_t> batch(
@@ -643,6 +658,7 @@ class Loop {
   const Rule& rule_;
   const Options& opt_;
   double lr_;
+  std::int64_t max_iterations_ = 0;  // effective_max_iterations(opt_.stop)
   Schedule schedule_;
   RunState st_;
   Rng rng_;

@@ -7,13 +7,17 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 
 namespace nabla::optim {
 
 struct StopCriteria {
-  std::int64_t max_iterations = 1000;        // parameter updates
-  std::int64_t max_epochs = 0;               // passes over the data; 0 = no limit
+  // The default of max_iterations: 1000 updates when max_epochs is not set, no iteration limit
+  // when it is (`.max_epochs = 30` alone runs 30 epochs, however many updates they take).
+  static constexpr std::int64_t automatic = -1;
+  std::int64_t max_iterations = automatic;  // parameter updates
+  std::int64_t max_epochs = 0;              // passes over the data; 0 = no limit
   std::optional<double> step_norm = {};      // stop when ‖w_t − w_{t−1}‖ < ε
   std::optional<double> gradient_norm = {};  // stop when ‖∇Q(w_t)‖ < ε
   std::optional<double> loss_below = {};     // stop when Q(w_t) ≤ ε
@@ -31,5 +35,12 @@ struct StopCriteria {
   // Divergence: a non-finite loss or gradient, or a loss above divergence_factor·max(1, |Q_0|).
   double divergence_factor = 1e12;
 };
+
+// The iteration budget a run uses: max_iterations when set; else 1000 without an epoch budget
+// and no limit with one.
+[[nodiscard]] constexpr std::int64_t effective_max_iterations(const StopCriteria& s) noexcept {
+  if (s.max_iterations != StopCriteria::automatic) return s.max_iterations;
+  return s.max_epochs > 0 ? std::numeric_limits<std::int64_t>::max() : 1000;
+}
 
 }  // namespace nabla::optim

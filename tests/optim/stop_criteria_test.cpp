@@ -36,6 +36,34 @@ TEST_CASE("epoch budget (full batch: one epoch per update)") {
   CHECK(r.epochs == 3);
 }
 
+TEST_CASE("the automatic iteration budget: 1000 alone, no limit beside an epoch budget") {
+  // Without any budget the run stops after 1000 updates, as before.
+  const auto alone = run({});
+  CHECK(alone.stop_reason == opt::StopReason::MaxIterations);
+  CHECK(alone.iterations == 1000);
+  CHECK(opt::effective_max_iterations({}) == 1000);
+  // `.max_epochs = 30` alone stopped after 22 epochs of 45 batches (the old 1000-update default):
+  // 20 samples in batches of 1 for 60 epochs are 1200 updates, all of them run now.
+  const Eigen::MatrixXd data = Eigen::VectorXd::LinSpaced(20, -1.0, 1.0);
+  opt::FiniteSum sum(data, Eigen::VectorXd::Zero(20),
+                     [](const VectorXv& w, const auto& xi, double yi) {
+                       const Var r = w[0] * xi[0] - yi;
+                       return 0.5 * r * r;
+                     });
+  opt::Options o;
+  o.stop.max_epochs = 60;
+  o.batching = opt::Batching::stochastic();
+  const auto epochs = opt::minimize(sum, x0, opt::GradientDescent{.lr = 0.01}, o);
+  CHECK(epochs.stop_reason == opt::StopReason::MaxEpochs);
+  CHECK(epochs.epochs == 60);
+  CHECK(epochs.iterations == 1200);
+  // An explicit budget still wins over the epochs.
+  o.stop.max_iterations = 500;
+  const auto both = opt::minimize(sum, x0, opt::GradientDescent{.lr = 0.01}, o);
+  CHECK(both.stop_reason == opt::StopReason::MaxIterations);
+  CHECK(both.iterations == 500);
+}
+
 TEST_CASE("gradient norm: 0.5^t < 1e-3 first at t = 10") {
   const auto r = run({.gradient_norm = 1e-3});
   CHECK(r.stop_reason == opt::StopReason::GradientNorm);
