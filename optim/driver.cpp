@@ -80,8 +80,8 @@ void validate(const Options& opt, Eigen::Index n) {
 template <class Rule>
 void validate_rule(const Rule& r, std::string_view name) {
   auto fail = [&](std::string_view field, double v, std::string_view range) {
-    throw Error(fmt::format("nabla::optim::minimize: {}.{} = {} must be in {}", name, field, v,
-                            range));
+    throw Error(
+        fmt::format("nabla::optim::minimize: {}.{} = {} must be in {}", name, field, v, range));
   };
   auto unit = [&](std::string_view field, double v) {
     if (!(v >= 0.0 && v < 1.0)) fail(field, v, "[0, 1)");

@@ -16,8 +16,8 @@ struct StopCriteria {
   // The default of max_iterations: 1000 updates when max_epochs is not set, no iteration limit
   // when it is (`.max_epochs = 30` alone runs 30 epochs, however many updates they take).
   static constexpr std::int64_t automatic = -1;
-  std::int64_t max_iterations = automatic;  // parameter updates
-  std::int64_t max_epochs = 0;              // passes over the data; 0 = no limit
+  std::int64_t max_iterations = automatic;   // parameter updates
+  std::int64_t max_epochs = 0;               // passes over the data; 0 = no limit
   std::optional<double> step_norm = {};      // stop when ‖w_t − w_{t−1}‖ < ε
   std::optional<double> gradient_norm = {};  // stop when ‖∇Q(w_t)‖ < ε
   std::optional<double> loss_below = {};     // stop when Q(w_t) ≤ ε

@@ -120,7 +120,7 @@ NABLA_UNARY_RULE(Exp, std::exp(a), r)
 // + 0.0 turns −0 into +0 (a sum of −0 products, as a matrix product may give, is −0).
 NABLA_UNARY_RULE(Log, std::log(a), 1.0 / (a + 0.0))
 NABLA_UNARY_RULE(Log1p, std::log1p(a), 1.0 / (1.0 + a))
-NABLA_UNARY_RULE(Expm1, std::expm1(a), exp(a))  // not r + 1: it cancels for a ≪ 0
+NABLA_UNARY_RULE(Expm1, std::expm1(a), exp(a))         // not r + 1: it cancels for a ≪ 0
 NABLA_UNARY_RULE(Sqrt, std::sqrt(a), 0.5 / (r + 0.0))  // +inf at ±0, never a silent 0
 NABLA_UNARY_RULE(Cbrt, std::cbrt(a), 1.0 / (3.0 * r * r))
 NABLA_UNARY_RULE(Sin, std::sin(a), cos(a))

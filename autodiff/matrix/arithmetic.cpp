@@ -289,21 +289,22 @@ class DivNode final : public BroadcastNode<DivNode> {
   void vjp(const Eigen::MatrixXd& /*a*/, const Eigen::MatrixXd& b, const Eigen::MatrixXd& d) {
     // A zero adjoint against B = 0 (0/0) or C = inf: 0, as in the scalar sweep.
     if (a_.active())
-      add_reduced(a_, with_zero_rule([&] { return Eigen::MatrixXd(d.cwiseQuotient(b)); },
-                                     [&] {
-                                       return Eigen::MatrixXd(d.binaryExpr(b, [](double w, double y) {
-                                         return detail::tangent_product(w, 1.0 / y);
-                                       }));
-                                     }));
+      add_reduced(a_,
+                  with_zero_rule([&] { return Eigen::MatrixXd(d.cwiseQuotient(b)); },
+                                 [&] {
+                                   return Eigen::MatrixXd(d.binaryExpr(b, [](double w, double y) {
+                                     return detail::tangent_product(w, 1.0 / y);
+                                   }));
+                                 }));
     if (b_.active())
-      add_reduced(b_, with_zero_rule(
-                          [&] { return Eigen::MatrixXd(-(d.cwiseProduct(value_)).cwiseQuotient(b)); },
-                          [&] {
-                            const Eigen::MatrixXd r = value_.cwiseQuotient(b);
-                            return Eigen::MatrixXd(-d.binaryExpr(r, [](double w, double p) {
-                              return detail::tangent_product(w, p);
-                            }));
-                          }));
+      add_reduced(b_,
+                  with_zero_rule(
+                      [&] { return Eigen::MatrixXd(-(d.cwiseProduct(value_)).cwiseQuotient(b)); },
+                      [&] {
+                        const Eigen::MatrixXd r = value_.cwiseQuotient(b);
+                        return Eigen::MatrixXd(-d.binaryExpr(
+                            r, [](double w, double p) { return detail::tangent_product(w, p); }));
+                      }));
   }
 };
 

@@ -36,8 +36,8 @@ void require_invertible(std::string_view op, std::string_view what,
   if (zero < 0 && rcond >= std::numeric_limits<double>::epsilon()) return;
   throw SingularMatrixError(
       zero >= 0
-          ? fmt::format("nabla::{}: {} A ({}×{}) is singular: pivot {} of its LU is 0", op, what,
-                        n, n, zero + 1)
+          ? fmt::format("nabla::{}: {} A ({}×{}) is singular: pivot {} of its LU is 0", op, what, n,
+                        n, zero + 1)
           : fmt::format("nabla::{}: {} A ({}×{}) is singular to working precision: reciprocal "
                         "condition number {:.3g} < 2.2e-16",
                         op, what, n, n, rcond));

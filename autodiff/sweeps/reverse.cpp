@@ -66,12 +66,12 @@ namespace detail {
   Rule<Op::name>::partials<double>(slot[arg.a0].value, 0.0, cst[arg.a1], slot[i].value, da, db); \
   slot[arg.a0].adjoint += NABLA_TIMES(w, da);
 #define NABLA_REVERSE_ConstBinary(name) NABLA_REVERSE_BinaryConst(name)
-#define NABLA_REVERSE_CUSTOM                               \
-  {                                                        \
-    const Tape::CustomRecord& rec = tape.customs_[arg.a0]; \
-    for (std::uint32_t k = 0; k < rec.count; ++k)          \
-      slot[tape.custom_inputs_[rec.offset + k]].adjoint += \
-          NABLA_TIMES(w, tape.custom_partials_[rec.offset + k]);  \
+#define NABLA_REVERSE_CUSTOM                                     \
+  {                                                              \
+    const Tape::CustomRecord& rec = tape.customs_[arg.a0];       \
+    for (std::uint32_t k = 0; k < rec.count; ++k)                \
+      slot[tape.custom_inputs_[rec.offset + k]].adjoint +=       \
+          NABLA_TIMES(w, tape.custom_partials_[rec.offset + k]); \
   }
 #define NABLA_REVERSE_EXTENSION tape.extensions_[arg.a0]->reverse(w, tape);
 #define NABLA_REVERSE_EXT_OUTPUT tape.extensions_[arg.a0]->add_output_adjoint(arg.a1, w);
@@ -81,16 +81,17 @@ namespace detail {
 // an operand the record does not depend on (min, max, relu, a partial that underflowed). One
 // integer test for both: 2·bits(w) − 1 wraps for ±0 and is ≥ 2·bits(inf) − 1 for inf and NaN.
 inline bool unusual_adjoint(double w) noexcept {
-  return (std::bit_cast<std::uint64_t>(w) << 1U) - 1U >= (std::uint64_t{0x7FF0000000000000} << 1U) - 1U;
+  return (std::bit_cast<std::uint64_t>(w) << 1U) - 1U >=
+         (std::uint64_t{0x7FF0000000000000} << 1U) - 1U;
 }
 
 // The step for an unusual adjoint, shared by both loops.
-#define NABLA_REVERSE_UNUSUAL                               \
-  if (ops[i] == Op::Extension) {                            \
-    arg = args[i];                                          \
-    NABLA_REVERSE_EXTENSION                                 \
-  } else if (w != 0.0) {                                    \
-    nonfinite_step(tape, i, w);                             \
+#define NABLA_REVERSE_UNUSUAL    \
+  if (ops[i] == Op::Extension) { \
+    arg = args[i];               \
+    NABLA_REVERSE_EXTENSION      \
+  } else if (w != 0.0) {         \
+    nonfinite_step(tape, i, w);  \
   }
 
 #define NABLA_TIMES(w, d) ((w) * (d))
@@ -112,14 +113,15 @@ void ReverseSweep::threaded(Tape& tape, std::uint32_t from, double seed, std::ui
                                    NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
   };
-#define NABLA_NEXT                                                          \
-  do {                                                                      \
-    if (i == stop) goto done;                                               \
-    --i;                                                                    \
-    w = slot[i].adjoint;                                                    \
-    if (unusual_adjoint(w)) [[unlikely]] goto unusual;                      \
-    arg = args[i];                                                          \
-    goto* handlers[static_cast<std::size_t>(ops[i])];                       \
+#define NABLA_NEXT                                    \
+  do {                                                \
+    if (i == stop) goto done;                         \
+    --i;                                              \
+    w = slot[i].adjoint;                              \
+    if (unusual_adjoint(w)) [[unlikely]]              \
+      goto unusual;                                   \
+    arg = args[i];                                    \
+    goto* handlers[static_cast<std::size_t>(ops[i])]; \
   } while (false)
   NABLA_NEXT;  // the first record; the handlers below are reached only by their jumps
 unusual:
@@ -197,7 +199,7 @@ void ReverseSweep::nonfinite_step(Tape& tape, std::size_t i, double w) {
   case Op::name: {                \
     NABLA_REVERSE_##kind(name)    \
   } break;
-    NABLA_ELEMENTARY_OPS(NABLA_X)
+      NABLA_ELEMENTARY_OPS(NABLA_X)
 #undef NABLA_X
   }
   (void)cst;

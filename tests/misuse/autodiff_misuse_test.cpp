@@ -1035,10 +1035,10 @@ TEST_CASE("solve with a matrix singular to working precision") {
       [] {
         Eigen::MatrixXd A(2, 2);
         A << 1, 1, 1, 1 + 4e-16;  // 1 + 2 ulps: κ₁ = 4/δ ≈ 9e15
-        return vec(nabla::gradient(
-                       [&](const Mat& b) { return nabla::sum(nabla::solve(Mat(A), b)); },
-                       Eigen::MatrixXd(Eigen::MatrixXd::Ones(2, 1)))
-                       .reshaped());
+        return vec(
+            nabla::gradient([&](const Mat& b) { return nabla::sum(nabla::solve(Mat(A), b)); },
+                            Eigen::MatrixXd(Eigen::MatrixXd::Ones(2, 1)))
+                .reshaped());
       },
       {"solve", "singular to working precision", "reciprocal condition number"});
 }

@@ -620,8 +620,8 @@ TEST_CASE("Adagrad with a negative eps") {
 TEST_CASE("AdamW with an infinite weight_decay") {
   expect_throw<nabla::Error>(
       [] {
-        return run(optim::AdamW{.lr = 0.1,
-                                .weight_decay = std::numeric_limits<double>::infinity()});
+        return run(
+            optim::AdamW{.lr = 0.1, .weight_decay = std::numeric_limits<double>::infinity()});
       },
       {"AdamW.weight_decay = inf", "finite"});
 }

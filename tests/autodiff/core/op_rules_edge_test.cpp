@@ -113,8 +113,8 @@ TEST_CASE("the matrix path takes the same zero rule: element-wise, products, quo
   // a zero adjoint against a zero divisor: d/dA Σ (0·(A ÷ B)) with B = 0 is 0, not 0/0
   auto matrix_quotient = [](const nabla::Mat& v) {
     const Eigen::Vector2d zero_divisor(0.0, 2.0);
-    return nabla::sum(nabla::cwise_product(
-        nabla::cwise_quotient(v, nabla::Mat(zero_divisor)), nabla::Mat(Eigen::Vector2d(0.0, 1.0))));
+    return nabla::sum(nabla::cwise_product(nabla::cwise_quotient(v, nabla::Mat(zero_divisor)),
+                                           nabla::Mat(Eigen::Vector2d(0.0, 1.0))));
   };
   const Eigen::VectorXd gq = nabla::gradient(matrix_quotient, a);
   CHECK(gq[0] == 0.0);
@@ -125,8 +125,10 @@ TEST_CASE("sqrt′ and log′ at −0 are +inf, as at +0: the sign of a zero sum
   const double inf = std::numeric_limits<double>::infinity();
   // (−0)·1 + (−0)·1 is −0, the same sum in another order may be +0: the slope must not care.
   for (const double zero : {0.0, -0.0}) {
-    CHECK(nabla::gradient([](const VectorXv& v) { return sqrt(v[0]); }, Eigen::VectorXd::Constant(1, zero))[0] == inf);
-    CHECK(nabla::gradient([](const VectorXv& v) { return log(v[0]); }, Eigen::VectorXd::Constant(1, zero))[0] == inf);
+    CHECK(nabla::gradient([](const VectorXv& v) { return sqrt(v[0]); },
+                          Eigen::VectorXd::Constant(1, zero))[0] == inf);
+    CHECK(nabla::gradient([](const VectorXv& v) { return log(v[0]); },
+                          Eigen::VectorXd::Constant(1, zero))[0] == inf);
     CHECK(nabla::gradient([](const nabla::Mat& v) { return nabla::sum(nabla::sqrt(v)); },
                           Eigen::VectorXd::Constant(1, zero))[0] == inf);
   }

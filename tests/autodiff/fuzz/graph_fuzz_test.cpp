@@ -407,9 +407,9 @@ class Checker {
     // The intermediate values themselves differ by their summation order; where f is that
     // ill-conditioned (the value off by more than rtol_matrix), its derivatives are off by as
     // much: the tolerance of the comparisons below follows the value's observed deviation.
-    const double deviation =
-        std::isfinite(value) && value != 0.0 ? std::abs(value - values.back()) / std::abs(value)
-                                             : 0.0;
+    const double deviation = std::isfinite(value) && value != 0.0
+                                 ? std::abs(value - values.back()) / std::abs(value)
+                                 : 0.0;
     const real rtol_m = std::max(rtol_matrix, 10 * static_cast<real>(deviation));
     if (!record("matrix value",
                 value_ok ? Outcome{}
@@ -430,8 +430,8 @@ class Checker {
     if (!record("matrix gradient = scalar path",
                 range_lenient(entries(
                     n, [&](Eigen::Index i) { return grad[i]; },
-                    [&](Eigen::Index i) { return static_cast<real>(grad_s[i]); }, ref_gs,
-                    rtol_m, false))))
+                    [&](Eigen::Index i) { return static_cast<real>(grad_s[i]); }, ref_gs, rtol_m,
+                    false))))
       return failure_;
 
     const Eigen::VectorXd v = direction(n);
@@ -536,19 +536,20 @@ class Checker {
     }
     const auto [v0, g0] = fn.value_and_gradient(x1);
     const nabla::ReplayStatus st = fn.status();
-    if (!record("replay reports flips",
-                (st.flipped_comparisons > 0) == comparison_flipped &&
-                        // after a flipped comparison the replay follows the recorded branch,
-                        // so kinks downstream of it see other values than the fuzzer's
-                        (comparison_flipped || ((!kink_flipped || st.flipped_kinks > 0) &&
-                                                (kink_moved || kink_unknown || st.flipped_kinks == 0)))
-                    ? Outcome{}
-                    : Outcome{Verdict::Fail,
-                              fmt::format("  at x1: nabla reports {} comparisons, {} kinks "
-                                          "flipped; the fuzzer sees comparison {}, kink {} "
-                                          "(moved {})\n",
-                                          st.flipped_comparisons, st.flipped_kinks,
-                                          comparison_flipped, kink_flipped, kink_moved)}))
+    if (!record(
+            "replay reports flips",
+            (st.flipped_comparisons > 0) == comparison_flipped &&
+                    // after a flipped comparison the replay follows the recorded branch,
+                    // so kinks downstream of it see other values than the fuzzer's
+                    (comparison_flipped || ((!kink_flipped || st.flipped_kinks > 0) &&
+                                            (kink_moved || kink_unknown || st.flipped_kinks == 0)))
+                ? Outcome{}
+                : Outcome{Verdict::Fail,
+                          fmt::format("  at x1: nabla reports {} comparisons, {} kinks "
+                                      "flipped; the fuzzer sees comparison {}, kink {} "
+                                      "(moved {})\n",
+                                      st.flipped_comparisons, st.flipped_kinks, comparison_flipped,
+                                      kink_flipped, kink_moved)}))
       return false;
     const auto [v1, g1] = nabla::value_and_gradient(f, x1);
     if (!comparison_flipped) return record("replay at x1", identical(g0, g1, v0, v1));
