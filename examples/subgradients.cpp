@@ -70,8 +70,9 @@ int main() {
       {0, -inf});
   row("atan2(y, x)", "(0, 0)", [](const VectorXv& v) { return atan2(v[0], v[1]); }, at(0, 0),
       {not_a_number, not_a_number});
-  row("x.norm()", "x = (0, 0)", [](const VectorXv& v) { return v.norm(); }, at(0, 0),
-      {not_a_number, not_a_number});
+  // sqrt′(0) = inf meets the squares' zero partials: the zero rule gives (0, 0), the norm's
+  // minimum-norm subgradient at 0 (docs/subgradients.md)
+  row("x.norm()", "x = (0, 0)", [](const VectorXv& v) { return v.norm(); }, at(0, 0), {0, 0});
 
   fmt::print("\nzero adjoints contribute nothing (no 0·inf):\n");
   row("x + 0·sqrt(y)", "(1, 0)", [](const VectorXv& v) { return v[0] + 0.0 * sqrt(v[1]); },
