@@ -94,6 +94,20 @@ inline bool unusual_adjoint(double w) noexcept {
     nonfinite_step(tape, i, w);  \
   }
 
+// The switch over every kind of record, shared by the reference loop and nonfinite_step.
+#define NABLA_REVERSE_CASE(name, kind, text) \
+  case Op::name: {                           \
+    NABLA_REVERSE_##kind(name)               \
+  } break;
+#define NABLA_REVERSE_SWITCH(op)                                                                 \
+  switch (op) {                                                                                  \
+    case Op::Input: break;                                                                       \
+    case Op::Custom:                                                                             \
+    case Op::Linear: NABLA_REVERSE_CUSTOM break;                                                 \
+    case Op::Extension: NABLA_REVERSE_EXTENSION break;                                           \
+    case Op::ExtOutput: NABLA_REVERSE_EXT_OUTPUT break; NABLA_ELEMENTARY_OPS(NABLA_REVERSE_CASE) \
+  }
+
 #define NABLA_TIMES(w, d) ((w) * (d))
 
 void ReverseSweep::threaded(Tape& tape, std::uint32_t from, double seed, std::uint32_t stop) {
@@ -161,19 +175,7 @@ void ReverseSweep::reference(Tape& tape, std::uint32_t from, double seed, std::u
       continue;
     }
     arg = args[i];
-    switch (op) {
-      case Op::Input: break;
-      case Op::Custom:
-      case Op::Linear: NABLA_REVERSE_CUSTOM break;
-      case Op::Extension: NABLA_REVERSE_EXTENSION break;
-      case Op::ExtOutput: NABLA_REVERSE_EXT_OUTPUT break;
-#define NABLA_X(name, kind, text) \
-  case Op::name: {                \
-    NABLA_REVERSE_##kind(name)    \
-  } break;
-        NABLA_ELEMENTARY_OPS(NABLA_X)
-#undef NABLA_X
-    }
+    NABLA_REVERSE_SWITCH(op)
   }
 }
 
@@ -189,25 +191,16 @@ void ReverseSweep::nonfinite_step(Tape& tape, std::size_t i, double w) {
   const Tape::Args arg = args[i];
   double da = 0.0;
   double db = 0.0;
-  switch (tape.ops_[i]) {
-    case Op::Input:
-    case Op::Extension: break;  // extensions take the unusual path before this
-    case Op::Custom:
-    case Op::Linear: NABLA_REVERSE_CUSTOM break;
-    case Op::ExtOutput: NABLA_REVERSE_EXT_OUTPUT break;
-#define NABLA_X(name, kind, text) \
-  case Op::name: {                \
-    NABLA_REVERSE_##kind(name)    \
-  } break;
-      NABLA_ELEMENTARY_OPS(NABLA_X)
-#undef NABLA_X
-  }
+  // (extensions take NABLA_REVERSE_UNUSUAL's own branch and never reach this step)
+  NABLA_REVERSE_SWITCH(tape.ops_[i])
   (void)cst;
   (void)da;
   (void)db;
 }
 
 #undef NABLA_TIMES
+#undef NABLA_REVERSE_SWITCH
+#undef NABLA_REVERSE_CASE
 #undef NABLA_REVERSE_UNUSUAL
 #undef NABLA_REVERSE_PROLOGUE
 #undef NABLA_REVERSE_Unary

@@ -339,6 +339,42 @@ class ReferenceSweep {
   }
 };
 
+// A long-double reverse sweep from node `output` through the local derivatives above: calls
+// visit(k, w) for every node k that passes a nonzero adjoint w on, and add(c) for every
+// contribution c = w·∂ it passes (add returning false ends the sweep). Returns false when
+// add ended it.
+template <class Visit, class Add>
+bool reverse_walk(const Graph& g, const std::vector<double>& values, std::size_t output,
+                  Visit visit, Add add) {
+  std::vector<real> adj(output + 1, 0);
+  adj[output] = 1;
+  auto pass = [&](int to, real c) {
+    if (!add(c)) return false;
+    adj[static_cast<std::size_t>(to)] += c;
+    return true;
+  };
+  for (std::size_t k = output + 1; k-- > 0;) {
+    const Node& nd = g.nodes[k];
+    const real w = adj[k];
+    if (w == 0 || nd.code == Code::Input || nd.code == Code::Const || nd.code == Code::StopGradient)
+      continue;
+    visit(k, w);
+    if (nd.code == Code::Select) {
+      const bool less =
+          values[static_cast<std::size_t>(nd.a)] < values[static_cast<std::size_t>(nd.b)];
+      if (!pass(less ? nd.t : nd.e, w)) return false;
+      continue;
+    }
+    const bool binary = is_binary(nd.code);
+    const double a = values[static_cast<std::size_t>(nd.a)];
+    const double b = binary ? values[static_cast<std::size_t>(nd.b)] : 0.0;
+    const Local d = local_derivatives(nd.code, a, b, false, false);
+    if (!pass(nd.a, d.fa == 0 ? 0 : w * d.fa)) return false;
+    if (binary && !pass(nd.b, d.fb == 0 ? 0 : w * d.fb)) return false;
+  }
+  return true;
+}
+
 // The rounding scale of the graph's double evaluation at x: Σ |vₖ|·|∂f/∂vₖ| over the rounded
 // nodes (a reverse first-order sweep of the same local derivatives). Each node's rounding,
 // at most an ulp of |vₖ|, reaches the output times its adjoint, so f itself is known to a few
@@ -346,67 +382,27 @@ class ReferenceSweep {
 // stop_gradient, a tiny factor). NaN or inf when an adjoint is not finite (the caller then
 // falls back to the largest intermediate).
 inline real rounding_scale(const Graph& g, const std::vector<double>& values) {
-  std::vector<real> adj(g.nodes.size(), 0);
-  adj.back() = 1;
   real sum = 0;
-  for (std::size_t k = g.nodes.size(); k-- > 0;) {
-    const Node& nd = g.nodes[k];
-    const real w = adj[k];
-    if (w == 0 || nd.code == Code::Input || nd.code == Code::Const || nd.code == Code::StopGradient)
-      continue;
-    sum += std::abs(w) * std::abs(static_cast<real>(values[k]));
-    if (nd.code == Code::Select) {
-      const bool less =
-          values[static_cast<std::size_t>(nd.a)] < values[static_cast<std::size_t>(nd.b)];
-      adj[static_cast<std::size_t>(less ? nd.t : nd.e)] += w;
-      continue;
-    }
-    const bool binary = is_binary(nd.code);
-    const double a = values[static_cast<std::size_t>(nd.a)];
-    const double b = binary ? values[static_cast<std::size_t>(nd.b)] : 0.0;
-    const Local d = local_derivatives(nd.code, a, b, false, false);
-    adj[static_cast<std::size_t>(nd.a)] += d.fa == 0 ? 0 : w * d.fa;
-    if (binary) adj[static_cast<std::size_t>(nd.b)] += d.fb == 0 ? 0 : w * d.fb;
-  }
+  reverse_walk(
+      g, values, g.nodes.size() - 1,
+      [&](std::size_t k, real w) { sum += std::abs(w) * std::abs(static_cast<real>(values[k])); },
+      [](real) { return true; });
   return sum;
 }
 
 // Whether the reverse sweep from node `output` leaves the double range on the way: some
 // adjoint contribution w·∂ (in long double, from the same local derivatives) that is nonzero
-// but below the smallest normal double or above the largest. The double sweep then
-// underflows to 0 (1e-250 · 5e-126 before · 1e250) or meets inf − inf where forward mode,
+// but below the smallest normal double, above the largest, or not finite. The double sweep
+// then underflows to 0 (1e-250 · 5e-126 before · 1e250) or meets inf − inf where forward mode,
 // multiplying in the other order, has an exact 0 or a finite value: both are IEEE answers,
 // and neither says anything about nabla's rules.
 inline bool reverse_leaves_range(const Graph& g, const std::vector<double>& values,
                                  std::size_t output) {
   constexpr real lo = std::numeric_limits<double>::min();
   constexpr real hi = std::numeric_limits<double>::max();
-  auto out_of_range = [&](real c) { return c != 0 && (std::abs(c) < lo || std::abs(c) > hi); };
-  std::vector<real> adj(output + 1, 0);
-  adj[output] = 1;
-  for (std::size_t k = output + 1; k-- > 0;) {
-    const Node& nd = g.nodes[k];
-    const real w = adj[k];
-    if (w == 0 || nd.code == Code::Input || nd.code == Code::Const || nd.code == Code::StopGradient)
-      continue;
-    if (nd.code == Code::Select) {
-      const bool less =
-          values[static_cast<std::size_t>(nd.a)] < values[static_cast<std::size_t>(nd.b)];
-      adj[static_cast<std::size_t>(less ? nd.t : nd.e)] += w;
-      continue;
-    }
-    const bool binary = is_binary(nd.code);
-    const double a = values[static_cast<std::size_t>(nd.a)];
-    const double b = binary ? values[static_cast<std::size_t>(nd.b)] : 0.0;
-    const Local d = local_derivatives(nd.code, a, b, false, false);
-    const real ca = d.fa == 0 ? 0 : w * d.fa;
-    const real cb = binary && d.fb != 0 ? w * d.fb : 0;
-    if (out_of_range(ca) || out_of_range(cb) || !std::isfinite(ca) || !std::isfinite(cb))
-      return true;
-    adj[static_cast<std::size_t>(nd.a)] += ca;
-    if (binary) adj[static_cast<std::size_t>(nd.b)] += cb;
-  }
-  return false;
+  return !reverse_walk(
+      g, values, output, [](std::size_t, real) {},
+      [&](real c) { return c == 0 || (std::abs(c) >= lo && std::abs(c) <= hi); });
 }
 
 }  // namespace fuzz
