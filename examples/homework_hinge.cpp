@@ -28,7 +28,7 @@
 
 #include <nabla/autodiff.hpp>
 #include <nabla/optim.hpp>
-#include <nabla/optim/hinge_certificate.hpp>
+#include <nabla/optim/tools/hinge_certificate.hpp>
 
 namespace opt = nabla::optim;
 using nabla::Var;

@@ -7,8 +7,10 @@
 #include <autodiff/function.hpp>
 #include <autodiff/hessian.hpp>
 #include <autodiff/mat.hpp>
+#include <optim/finite_sum.hpp>
 #include <optim/least_squares.hpp>
 #include <optim/optim.hpp>
+#include <optim/step_rules/adam.hpp>
 
 int main() {
   // f(x) = ‖x‖² has the Hessian 2·I; the least-squares fit of y = 2·t through (1, 2), (2, 4) is 2.

@@ -252,7 +252,7 @@ TEST_CASE("resuming from the state of another step rule") {
                             {.stop = {.max_iterations = 5}});
         return run(optim::Adam{.lr = 0.1}, {.resume_from = &first.state});
       },
-      {"the saved state belongs to another step rule", "method index 0 vs 6"});
+      {"the saved state belongs to another method", "('gradient_descent', not 'adam')"});
 }
 
 TEST_CASE("an objective that keeps a Var from its previous evaluation") {
@@ -649,4 +649,121 @@ TEST_CASE("an objective that throws mid-run: the exception reaches the caller un
         return stopped(optim::minimize(f, Eigen::Vector2d(1, 1), optim::Adam{.lr = 0.1}));
       },
       {"objective failed at call 5"});
+}
+
+// ---- the method interface (issue 10) -------------------------------------------------------
+
+// Adam at lr = 1000 pushed the loss from 2.3 to 23456 and ended "reached the epoch budget".
+// Growth is judged on the full objective once per epoch, never on a batch loss.
+TEST_CASE("a mini-batch run whose loss grows by orders of magnitude stops as diverged") {
+  expect_return(
+      [] {
+        auto Q = data_sum();
+        return stopped(optim::minimize(
+            Q, Eigen::Vector2d(0, 0), optim::Adam{.lr = 1000},
+            {.batching = optim::Batching::mini_batch(3), .stop = {.max_epochs = 30}}));
+      },
+      {"diverged: diverged at epoch", "the loss grew from 1 to", "lower the learning rate",
+       "lr = 1000", "x finite true"});
+}
+
+TEST_CASE("x0 of the wrong size for a lambda, with Options.dimension") {
+  expect_throw<nabla::ShapeError>(
+      [] { return run(optim::Adam{.lr = 0.1}, {.dimension = 3}); },
+      {"nabla::optim::minimize", "x0 has size 2 but Options.dimension is 3"});
+}
+
+// A bare lambda's reads are invisible to the library: without Options.dimension, a lambda that
+// reads w[2] of a 2-vector reads past the end (docs/optimizers.md says so). AddressSanitizer
+// reports it; in other builds the case checks that Options.dimension turns it into an error.
+TEST_CASE("a lambda that reads past the end of x0") {
+  auto reads_three = [](const VectorXv& w) { return w[0] * w[0] + w[1] * w[1] + w[2] * w[2]; };
+#if defined(__SANITIZE_ADDRESS__)
+  const misuse::Outcome o = misuse::run_isolated([&] {
+    return stopped(optim::minimize(reads_three, Eigen::Vector2d(1, 1), optim::Adam{.lr = 0.1}));
+  });
+  INFO(misuse::describe(o));
+  CHECK(o.kind == misuse::Outcome::Kind::Crashed);
+  CHECK(o.stderr_.find("heap-buffer-overflow") != std::string::npos);
+#endif
+  expect_throw<nabla::ShapeError>(
+      [&] {
+        return stopped(optim::minimize(reads_three, Eigen::Vector2d(1, 1), optim::Adam{.lr = 0.1},
+                                       {.dimension = 3}));
+      },
+      {"x0 has size 2 but Options.dimension is 3"});
+}
+
+TEST_CASE("a method name that does not exist") {
+  expect_throw<nabla::Error>([] { return run(optim::method_from_name("adamm")); },
+                             {"method_from_name", "no method is called 'adamm'", "adam, adamw"});
+}
+
+TEST_CASE("a method parameter that does not exist, or does not parse") {
+  expect_throw<nabla::Error>(
+      [] {
+        return run(optim::method_from_name("rmsprop", {{"beta2", "0.9"}}));
+      },
+      {"rmsprop has no parameter 'beta2'", "its parameters: lr, alpha"});
+  expect_throw<nabla::Error>(
+      [] {
+        return run(optim::method_from_name("rmsprop", {{"centered", "maybe"}}));
+      },
+      {"rmsprop.centered = 'maybe' is not true or false"});
+}
+
+TEST_CASE("a solver asked to take mini-batches") {
+  expect_throw<nabla::Error>(
+      [] {
+        auto Q = data_sum();
+        return stopped(optim::minimize(Q, Eigen::Vector2d(0, 0), optim::SteepestDescent{},
+                                       {.batching = optim::Batching::mini_batch(3)}));
+      },
+      {"steepest_descent evaluates the full objective", "batching"});
+}
+
+namespace {
+// A solver that needs a Hessian; as a Method its type is hidden, so the check is at run time.
+struct NeedsHessian {
+  static constexpr std::string_view name = "needs_hessian";
+  static constexpr optim::Capabilities needs =
+      optim::Capability::Value | optim::Capability::Gradient | optim::Capability::Hessian;
+  void solve(optim::SolverRun& run) const {
+    Eigen::MatrixXd h;
+    run.hessian(run.x0(), h);
+  }
+};
+}  // namespace
+
+TEST_CASE("a method that needs the Hessian on a finite sum, which has none") {
+  expect_throw<nabla::Error>(
+      [] {
+        auto Q = data_sum();
+        const optim::Method m = NeedsHessian{};
+        return stopped(optim::minimize(Q, Eigen::Vector2d(0, 0), m));
+      },
+      {"needs_hessian needs the Hessian, which this objective does not provide"});
+}
+
+TEST_CASE("Options.evaluate_every = 0 and StopCriteria.divergence_growth = 0") {
+  expect_throw<nabla::Error>([] { return run(optim::Adam{.lr = 0.1}, {.evaluate_every = 0}); },
+                             {"Options.evaluate_every = 0 must be > 0"});
+  expect_throw<nabla::Error>(
+      [] { return run(optim::Adam{.lr = 0.1}, {.stop = {.divergence_growth = 0.0}}); },
+      {"StopCriteria.divergence_growth = 0 must be > 0"});
+}
+
+TEST_CASE("a backtracking search with c1 outside (0, 1)") {
+  expect_throw<nabla::Error>([] { return run(optim::SteepestDescent{.line_search = {.c1 = 2.0}}); },
+                             {"Backtracking.c1 = 2 must be in (0, 1)"});
+}
+
+TEST_CASE("resuming a solver from a step rule's saved state") {
+  expect_throw<nabla::Error>(
+      [] {
+        const optim::Result first = optim::minimize(
+            bowl, Eigen::Vector2d(0, 1), optim::Adam{.lr = 0.1}, {.stop = {.max_iterations = 5}});
+        return run(optim::SteepestDescent{}, {.resume_from = &first.state});
+      },
+      {"the saved state belongs to another method ('adam', not 'steepest_descent')"});
 }

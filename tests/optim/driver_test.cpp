@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <nabla/optim.hpp>
-#include <nabla/optim/least_squares.hpp>
+#include <nabla/optim/tools/least_squares.hpp>
 
 namespace opt = nabla::optim;
 using nabla::Var;

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include <nabla/optim/hinge_certificate.hpp>
+#include <nabla/optim/tools/hinge_certificate.hpp>
 
 namespace opt = nabla::optim;
 

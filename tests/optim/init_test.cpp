@@ -1,7 +1,7 @@
 // Seeded weight initialisation.
 #include <doctest/doctest.h>
 
-#include <nabla/optim/init.hpp>
+#include <nabla/optim/tools/init.hpp>
 
 namespace opt = nabla::optim;
 

@@ -3,8 +3,8 @@
 
 #include <Eigen/Dense>
 
-#include <nabla/optim/least_squares.hpp>
-#include <nabla/optim/random.hpp>
+#include <nabla/optim/run/random.hpp>
+#include <nabla/optim/tools/least_squares.hpp>
 
 namespace opt = nabla::optim;
 

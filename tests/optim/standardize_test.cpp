@@ -1,7 +1,7 @@
 // Feature standardisation: fitted on training data, applied unchanged to test data.
 #include <doctest/doctest.h>
 
-#include <nabla/optim/standardize.hpp>
+#include <nabla/optim/tools/standardize.hpp>
 
 namespace opt = nabla::optim;
 

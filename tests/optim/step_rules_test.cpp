@@ -380,8 +380,8 @@ TEST_CASE("Adam's first step has length lr in every coordinate (bias correction)
 }
 
 TEST_CASE("method names and lr") {
-  CHECK(opt::method_name(opt::Adam{}) == "Adam");
-  CHECK(opt::method_name(opt::AdaMax{}) == "AdaMax");
+  CHECK(opt::method_name(opt::Adam{}) == "adam");
+  CHECK(opt::method_name(opt::AdaMax{}) == "adamax");
   CHECK(opt::method_lr(opt::Nadam{}) == 2e-3);
   CHECK(opt::method_lr(opt::Adadelta{}) == 1.0);
 }

@@ -152,6 +152,7 @@ TEST_CASE("divergence returns the last finite x and tells to lower the learning 
   auto f = [](const VectorXv& x) { return x[0] * x[0]; };
   opt::Options o;
   o.stop.divergence_factor = std::numeric_limits<double>::infinity();
+  o.stop.divergence_growth = std::numeric_limits<double>::infinity();
   const auto r = opt::minimize(f, x0, opt::GradientDescent{.lr = 1e100}, o);
   CHECK(r.stop_reason == opt::StopReason::Diverged);
   CHECK(r.diverged());
@@ -161,10 +162,34 @@ TEST_CASE("divergence returns the last finite x and tells to lower the learning 
   // The explosion test (loss > factor·max(1, |Q_0|)) stops much earlier: x_t = (−1)^t(2η−1)^t.
   opt::Options o2;
   o2.stop.divergence_factor = 1e6;
+  o2.stop.divergence_growth = std::numeric_limits<double>::infinity();
   const auto r2 = opt::minimize(f, x0, opt::GradientDescent{.lr = 5.0}, o2);  // x_t = (−9)^t
   CHECK(r2.stop_reason == opt::StopReason::Diverged);
   CHECK(r2.iterations == 4);  // Q_t = 81^t: 81³ ≈ 5.3e5 ≤ 1e6 < 81⁴ ≈ 4.3e7
   CHECK(r2.x[0] == -729.0);   // x_3 = (−9)³, the last iterate with a loss below the limit
+}
+
+TEST_CASE("divergence by growth: Q_t − Q_best > rho·max(1, |Q_0|, |Q_best|), in plain words") {
+  // f = x², η = 5 from x = 1: x_t = (−9)^t, Q_t = 81^t. With ρ = 1e4 (the default),
+  // Q_2 − Q_best = 6560 ≤ 1e4 and Q_3 − 1 = 531440 > 1e4: stops at iteration 3 with x_2 = 81.
+  auto f = [](const VectorXv& x) { return x[0] * x[0]; };
+  const auto r = opt::minimize(f, x0, opt::GradientDescent{.lr = 5.0});
+  CHECK(r.stop_reason == opt::StopReason::Diverged);
+  CHECK(r.iterations == 3);
+  CHECK(r.x[0] == 81.0);
+  CHECK(r.message.find("diverged at iteration 3: the loss grew from 1 to 531441") !=
+        std::string::npos);
+  CHECK(r.message.find("lr = 5") != std::string::npos);
+  // The scale is max(1, |Q_0|, |Q_best|): from Q_0 = 100 (x = 10) the limit is 1e6, so
+  // Q_2 = 8.1e5 passes and Q_3 = 5.3e7 stops.
+  const auto r10 =
+      opt::minimize(f, Eigen::VectorXd::Constant(1, 10.0), opt::GradientDescent{.lr = 5.0});
+  CHECK(r10.iterations == 3);
+  CHECK(r10.x[0] == 810.0);
+  // ρ is an option; infinity switches the growth test off (the divergence factor remains).
+  opt::Options loose;
+  loose.stop.divergence_growth = 1e6;
+  CHECK(opt::minimize(f, x0, opt::GradientDescent{.lr = 5.0}, loose).iterations == 4);
 }
 
 TEST_CASE("NaN at the start point is reported, not thrown") {

@@ -1,0 +1,289 @@
+#include <nabla/optim/method.hpp>
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nabla/autodiff/core/error.hpp>
+
+namespace nabla::optim {
+
+namespace {
+
+// One parameter of a method: its name and how to read and write it as text.
+template <class M>
+struct Param {
+  std::string_view name;
+  std::string (*get)(const M&);
+  void (*set)(M&, std::string_view text, std::string_view method);
+};
+
+[[noreturn]] void bad_value(std::string_view method, std::string_view name, std::string_view text,
+                            std::string_view expected) {
+  throw Error(fmt::format("nabla::optim::method_from_name: {}.{} = '{}' is not {}", method, name,
+                          text, expected));
+}
+
+double parse_double(std::string_view method, std::string_view name, std::string_view text) {
+  const std::string s(text);
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE)
+    bad_value(method, name, text, "a number");
+  return v;
+}
+
+bool parse_bool(std::string_view method, std::string_view name, std::string_view text) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  bad_value(method, name, text, "true or false");
+}
+
+int parse_int(std::string_view method, std::string_view name, std::string_view text) {
+  const double v = parse_double(method, name, text);
+  if (v != static_cast<double>(static_cast<int>(v))) bad_value(method, name, text, "an integer");
+  return static_cast<int>(v);
+}
+
+// Shortest text that reads back to the same double.
+std::string text_of(double v) { return fmt::format("{}", v); }
+
+// M is a type and expr a member path: neither takes parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define NABLA_REAL(M, field, expr)                              \
+  Param<M> {                                                    \
+    field, [](const M& m) { return text_of(m.expr); },          \
+        [](M& m, std::string_view t, std::string_view method) { \
+          m.expr = parse_double(method, field, t);              \
+        }                                                       \
+  }
+#define NABLA_FLAG(M, field, expr)                                            \
+  Param<M> {                                                                  \
+    field, [](const M& m) { return std::string(m.expr ? "true" : "false"); }, \
+        [](M& m, std::string_view t, std::string_view method) {               \
+          m.expr = parse_bool(method, field, t);                              \
+        }                                                                     \
+  }
+#define NABLA_COUNT(M, field, expr)                              \
+  Param<M> {                                                     \
+    field, [](const M& m) { return fmt::format("{}", m.expr); }, \
+        [](M& m, std::string_view t, std::string_view method) {  \
+          m.expr = parse_int(method, field, t);                  \
+        }                                                        \
+  }
+// NOLINTEND(bugprone-macro-parentheses)
+
+constexpr std::pair<std::string_view, MomentumForm> momentum_forms[] = {
+    {"torch", MomentumForm::Torch},
+    {"gradient_velocity", MomentumForm::GradientVelocity},
+    {"step_velocity", MomentumForm::StepVelocity}};
+constexpr std::pair<std::string_view, NesterovForm> nesterov_forms[] = {
+    {"torch", NesterovForm::Torch}, {"lookahead", NesterovForm::Lookahead}};
+
+template <class E, std::size_t N>
+std::string enum_text(E v, const std::pair<std::string_view, E> (&names)[N]) {
+  for (const auto& [name, value] : names)
+    if (value == v) return std::string(name);
+  return "unknown";
+}
+template <class E, std::size_t N>
+E enum_value(std::string_view method, std::string_view field, std::string_view t,
+             const std::pair<std::string_view, E> (&names)[N]) {
+  std::string options;
+  for (const auto& [name, value] : names) {
+    if (name == t) return value;
+    options += options.empty() ? "" : ", ";
+    options += name;
+  }
+  bad_value(method, field, t, fmt::format("one of {}", options));
+}
+
+template <class M>
+std::vector<Param<M>> params_table();
+
+template <>
+std::vector<Param<GradientDescent>> params_table() {
+  using M = GradientDescent;
+  return {NABLA_REAL(M, "lr", lr), NABLA_REAL(M, "weight_decay", weight_decay)};
+}
+template <>
+std::vector<Param<Momentum>> params_table() {
+  using M = Momentum;
+  return {NABLA_REAL(M, "lr", lr), NABLA_REAL(M, "beta", beta),
+          NABLA_REAL(M, "dampening", dampening), NABLA_REAL(M, "weight_decay", weight_decay),
+          Param<M>{"form", [](const M& m) { return enum_text(m.form, momentum_forms); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.form = enum_value(method, "form", t, momentum_forms);
+                   }}};
+}
+template <>
+std::vector<Param<Nesterov>> params_table() {
+  using M = Nesterov;
+  return {NABLA_REAL(M, "lr", lr), NABLA_REAL(M, "beta", beta),
+          NABLA_REAL(M, "weight_decay", weight_decay),
+          Param<M>{"form", [](const M& m) { return enum_text(m.form, nesterov_forms); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.form = enum_value(method, "form", t, nesterov_forms);
+                   }}};
+}
+template <>
+std::vector<Param<Adagrad>> params_table() {
+  using M = Adagrad;
+  return {NABLA_REAL(M, "lr", lr),
+          NABLA_REAL(M, "lr_decay", lr_decay),
+          NABLA_REAL(M, "weight_decay", weight_decay),
+          NABLA_REAL(M, "initial_accumulator_value", initial_accumulator_value),
+          NABLA_REAL(M, "eps", eps),
+          NABLA_FLAG(M, "eps_inside_root", eps_inside_root)};
+}
+template <>
+std::vector<Param<Adadelta>> params_table() {
+  using M = Adadelta;
+  return {NABLA_REAL(M, "lr", lr), NABLA_REAL(M, "rho", rho), NABLA_REAL(M, "eps", eps),
+          NABLA_REAL(M, "weight_decay", weight_decay)};
+}
+template <>
+std::vector<Param<RMSprop>> params_table() {
+  using M = RMSprop;
+  return {NABLA_REAL(M, "lr", lr),
+          NABLA_REAL(M, "alpha", alpha),
+          NABLA_REAL(M, "eps", eps),
+          NABLA_REAL(M, "weight_decay", weight_decay),
+          NABLA_REAL(M, "momentum", momentum),
+          NABLA_FLAG(M, "centered", centered),
+          NABLA_FLAG(M, "eps_inside_root", eps_inside_root)};
+}
+// Adam, AMSGrad and AdaMax share their fields.
+template <class M>
+std::vector<Param<M>> adam_like() {
+  return {NABLA_REAL(M, "lr", lr), NABLA_REAL(M, "beta1", beta1), NABLA_REAL(M, "beta2", beta2),
+          NABLA_REAL(M, "eps", eps), NABLA_REAL(M, "weight_decay", weight_decay)};
+}
+template <>
+std::vector<Param<Adam>> params_table() {
+  return adam_like<Adam>();
+}
+template <>
+std::vector<Param<AMSGrad>> params_table() {
+  return adam_like<AMSGrad>();
+}
+template <>
+std::vector<Param<AdaMax>> params_table() {
+  return adam_like<AdaMax>();
+}
+template <>
+std::vector<Param<AdamW>> params_table() {
+  auto t = adam_like<AdamW>();
+  t.push_back(NABLA_FLAG(AdamW, "amsgrad", amsgrad));
+  return t;
+}
+template <>
+std::vector<Param<Nadam>> params_table() {
+  auto t = adam_like<Nadam>();
+  t.push_back(NABLA_REAL(Nadam, "momentum_decay", momentum_decay));
+  return t;
+}
+template <>
+std::vector<Param<SteepestDescent>> params_table() {
+  using M = SteepestDescent;
+  return {NABLA_REAL(M, "initial_step", initial_step),
+          NABLA_REAL(M, "max_step", max_step),
+          NABLA_REAL(M, "gtol", gtol),
+          NABLA_REAL(M, "c1", line_search.c1),
+          NABLA_REAL(M, "shrink", line_search.shrink),
+          NABLA_COUNT(M, "max_trials", line_search.max_trials)};
+}
+
+#undef NABLA_REAL
+#undef NABLA_FLAG
+#undef NABLA_COUNT
+
+template <class M>
+MethodParams get_params(const M& m) {
+  MethodParams p;
+  for (const auto& param : params_table<M>()) p.emplace(param.name, param.get(m));
+  return p;
+}
+
+template <class M>
+void put_params(M& m, const MethodParams& p) {
+  const auto table = params_table<M>();
+  const std::string_view method = detail::BuiltinMethod<M>::name;
+  for (const auto& [key, text] : p) {
+    bool found = false;
+    for (const auto& param : table) {
+      if (param.name != key) continue;
+      param.set(m, text, method);
+      found = true;
+    }
+    if (!found) {
+      std::string names;
+      for (const auto& param : table)
+        names += fmt::format("{}{}", names.empty() ? "" : ", ", param.name);
+      throw Error(fmt::format(
+          "nabla::optim::method_from_name: {} has no parameter '{}' (its parameters: {})", method,
+          key, names));
+    }
+  }
+}
+
+// "Adam", "adam", "gradient-descent" and "GradientDescent" all name the same method.
+std::string normalized(std::string_view name) {
+  std::string out;
+  for (const char c : name)
+    if (c != '_' && c != '-' && c != ' ')
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define NABLA_OPTIM_DETAIL_PARAMS(T, N)                        \
+  MethodParams params_of(const T& m) { return get_params(m); } \
+  void set_params(T& m, const MethodParams& p) { put_params(m, p); }
+NABLA_OPTIM_BUILTIN_METHODS(NABLA_OPTIM_DETAIL_PARAMS)
+#undef NABLA_OPTIM_DETAIL_PARAMS
+// NOLINTEND(bugprone-macro-parentheses)
+}  // namespace detail
+
+double method_lr(const Method& m) {
+  if (const auto lr = m.lr()) return *lr;
+  throw Error(fmt::format(
+      "nabla::optim::method_lr: {} is a solver and has no learning rate (it chooses its steps)",
+      m.name()));
+}
+
+Method method_from_name(std::string_view name, const MethodParams& params) {
+  const std::string key = normalized(name);
+#define NABLA_OPTIM_DETAIL_FROM_NAME(T, N) \
+  if (key == normalized(N)) {              \
+    T m{};                                 \
+    detail::set_params(m, params);         \
+    return Method(std::move(m));           \
+  }
+  NABLA_OPTIM_BUILTIN_METHODS(NABLA_OPTIM_DETAIL_FROM_NAME)
+#undef NABLA_OPTIM_DETAIL_FROM_NAME
+  std::string names;
+  for (const std::string_view n : method_names())
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", n);
+  throw Error(fmt::format("nabla::optim::method_from_name: no method is called '{}' (methods: {})",
+                          name, names));
+}
+
+std::vector<std::string_view> method_names() {
+  std::vector<std::string_view> names;
+#define NABLA_OPTIM_DETAIL_NAME(T, N) names.push_back(N);
+  NABLA_OPTIM_BUILTIN_METHODS(NABLA_OPTIM_DETAIL_NAME)
+#undef NABLA_OPTIM_DETAIL_NAME
+  return names;
+}
+
+}  // namespace nabla::optim

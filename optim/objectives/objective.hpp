@@ -1,0 +1,55 @@
+// What every method minimises, behind one small interface: the value, the gradient and (where
+// the objective has them) Hessian–vector products and the Hessian of the whole objective, and
+// for a finite sum Q(w) = (1/l)Σ qᵢ(w) the mean over any batch of terms. Methods never see a
+// tape; FullObjective and FiniteSum record with autodiff's public API. A threaded or MPI
+// objective is another implementation of this interface.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <nabla/autodiff/core/error.hpp>
+
+#include <nabla/optim/objectives/capabilities.hpp>
+
+namespace nabla::optim {
+
+class Objective {
+ public:
+  virtual ~Objective() = default;
+  // Number of terms of a finite sum; 0 for an objective that is not one.
+  [[nodiscard]] virtual std::int64_t samples() const = 0;
+  // What this objective evaluates (capabilities.hpp). The default: value and gradient, and
+  // batches when samples() > 0; an objective with Hessians says so.
+  [[nodiscard]] virtual Capabilities capabilities() const {
+    const Capabilities first_order = Capability::Value | Capability::Gradient;
+    return samples() > 0 ? first_order | Capability::FiniteSum : first_order;
+  }
+  // The number of parameters when the objective knows it (a finite sum over d features, a block
+  // objective); minimize checks x0 against it. Empty for a function of any size.
+  [[nodiscard]] virtual std::optional<Eigen::Index> dimension() const { return std::nullopt; }
+  // Q(w) and ∇Q(w) over everything; g is resized as needed.
+  virtual double value_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) = 0;
+  // Q(w) alone: no derivative work.
+  virtual double value(const Eigen::VectorXd& w) = 0;
+  // (1/|B|) Σ_{i∈B} qᵢ(w) and its gradient. Only for finite sums.
+  virtual double batch_value_gradient(const Eigen::VectorXd& w, std::span<const std::int64_t> batch,
+                                      Eigen::VectorXd& g) = 0;
+  // ∇²Q(w)·v into hv (Capability::HessianVector).
+  virtual void hessian_vector(const Eigen::VectorXd& /*w*/, const Eigen::VectorXd& /*v*/,
+                              Eigen::VectorXd& /*hv*/) {
+    throw Error("nabla::optim: this objective has no Hessian-vector product");
+  }
+  // ∇²Q(w) into h (Capability::Hessian).
+  virtual void hessian(const Eigen::VectorXd& /*w*/, Eigen::MatrixXd& /*h*/) {
+    throw Error("nabla::optim: this objective has no Hessian");
+  }
+  // A hint that `batch` comes next: a finite sum over data in memory starts loading those
+  // samples so that a shuffled pass does not wait for memory at every sample.
+  virtual void prefetch(std::span<const std::int64_t> /*batch*/) {}
+};
+
+}  // namespace nabla::optim

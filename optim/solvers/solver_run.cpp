@@ -1,0 +1,142 @@
+#include <nabla/optim/solvers/solver_run.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include <nabla/autodiff/core/error.hpp>
+
+#include <nabla/optim/run/penalty.hpp>
+#include <nabla/optim/run/validate.hpp>
+
+namespace nabla::optim {
+
+SolverRun::SolverRun(Objective& objective, const Eigen::VectorXd& x0, std::string_view method,
+                     Capabilities needs, const Options& options, bool descent)
+    : obj_(objective),
+      opt_(options),
+      state_(detail::initial_state(x0, method, options)),
+      monitor_(options, state_, objective.samples(), true, std::numeric_limits<double>::quiet_NaN(),
+               descent),
+      resumed_(options.resume_from != nullptr) {
+  if (opt_.batching.kind != Batching::Kind::Full ||
+      opt_.variance_reduction != VarianceReduction::None)
+    throw Error(fmt::format(
+        "nabla::optim::minimize: {} evaluates the full objective; batching and variance "
+        "reduction are options of the step rules (Adam, GradientDescent, …)",
+        method));
+  detail::validate_options(opt_, state_.x.size());
+  detail::validate_problem(obj_, state_.x.size(), method, needs, opt_);
+}
+
+double SolverRun::value(const Eigen::VectorXd& x) {
+  ++monitor_.evaluations().values;
+  return obj_.value(x) + detail::penalty_value(opt_.penalty, x);
+}
+
+double SolverRun::value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+  ++monitor_.evaluations().values;
+  ++monitor_.evaluations().gradients;
+  const double q = obj_.value_gradient(x, g) + detail::penalty_value(opt_.penalty, x);
+  detail::add_penalty_gradient(opt_.penalty, x, g);
+  return q;
+}
+
+void SolverRun::hessian_vector(const Eigen::VectorXd& x, const Eigen::VectorXd& v,
+                               Eigen::VectorXd& hv) {
+  ++monitor_.evaluations().hessian_vectors;
+  obj_.hessian_vector(x, v, hv);
+  detail::add_penalty_hessian_vector(opt_.penalty, v, hv);
+}
+
+void SolverRun::hessian(const Eigen::VectorXd& x, Eigen::MatrixXd& h) {
+  ++monitor_.evaluations().hessians;
+  obj_.hessian(x, h);
+  if (opt_.penalty.l2 != 0.0)
+    for (Eigen::Index i = 0; i < h.rows(); ++i)
+      if (!(opt_.penalty.exclude && *opt_.penalty.exclude == i)) h(i, i) += 2.0 * opt_.penalty.l2;
+}
+
+bool SolverRun::start(const Eigen::VectorXd& x, double q, const Eigen::VectorXd& g) {
+  const bool has_gradient = g.size() == x.size();
+  const double gnorm = has_gradient ? g.norm() : std::numeric_limits<double>::quiet_NaN();
+  if (!std::isfinite(q) || (has_gradient && !g.allFinite())) {
+    monitor_.diverge(q, 0.0, state_.x);
+    monitor_.set_message(fmt::format(
+        "diverged: the objective or its gradient is not finite at {} (Q = {:g}); check the "
+        "start point",
+        resumed_ ? "the resumed point" : "x0", q));
+    return true;
+  }
+  previous_x_ = x;
+  state_.x = x;
+  last_gnorm_ = gnorm;
+  monitor_.set_final_value(q);
+  if (resumed_) return monitor_.iteration_budget_spent();
+  state_.first_loss = q;
+  state_.last_loss = q;
+  monitor_.remember_best(x, q);
+  monitor_.average(x);
+  monitor_.record(q, gnorm, 0.0, 0.0, x, true);
+  if (monitor_.start_satisfies(q, gnorm, state_.x)) {
+    const double inf = std::numeric_limits<double>::infinity();
+    monitor_.check(q, inf, inf, gnorm, inf, state_.x);
+    return true;
+  }
+  return monitor_.iteration_budget_spent();
+}
+
+bool SolverRun::accept(const Eigen::VectorXd& x, double q, const Eigen::VectorXd& g,
+                       double step_size) {
+  const bool has_gradient = g.size() == x.size();
+  ++state_.iteration;
+  ++state_.epoch;
+  state_.samples += std::max<std::int64_t>(obj_.samples(), 1);
+  if (!std::isfinite(q) || (has_gradient && !g.allFinite()) || !x.allFinite() ||
+      monitor_.exploded(q)) {
+    monitor_.diverge(q, step_size, previous_x_);
+    monitor_.set_final_value(state_.last_loss);
+    return true;
+  }
+  const double gnorm = has_gradient ? g.norm() : std::numeric_limits<double>::quiet_NaN();
+  const double step_norm = (x - previous_x_).norm();
+  state_.x = x;
+  previous_x_ = x;
+  last_gnorm_ = gnorm;
+  last_step_size_ = step_size;
+  last_step_norm_ = step_norm;
+  const double best_before = state_.best_value;
+  monitor_.remember_best(x, q);
+  monitor_.average(x);
+  monitor_.record(q, gnorm, step_size, step_norm, x);
+  const double q_prev = state_.last_loss;
+  state_.last_loss = q;
+  monitor_.set_final_value(q);
+  if (monitor_.check(q, q_prev, best_before, gnorm, step_norm, state_.x)) return true;
+  if (monitor_.callback(opt_.on_iteration, q, step_size, x) ||
+      monitor_.callback(opt_.on_epoch, q, step_size, x))
+    return true;
+  monitor_.progress_tick(q);
+  if (monitor_.iteration_budget_spent()) return true;
+  return monitor_.epoch_budget_spent();
+}
+
+void SolverRun::stop(StopReason reason, std::string message) {
+  monitor_.stop(reason, std::move(message));
+}
+
+Result SolverRun::finish() {
+  if (!monitor_.stopped())
+    monitor_.stop(StopReason::Converged,
+                  fmt::format("{} returned at iteration {} without naming a stop reason",
+                              state_.method, state_.iteration));
+  if (monitor_.reason() != StopReason::Diverged)
+    monitor_.record(state_.last_loss, last_gnorm_, last_step_size_, last_step_norm_, state_.x,
+                    true);
+  monitor_.progress_bar(state_.last_loss);
+  return monitor_.finish([this](const Eigen::VectorXd& x) { return value(x); });
+}
+
+}  // namespace nabla::optim
