@@ -4,9 +4,11 @@
 #include <nabla/optim/line_search/backtracking.hpp>
 #include <nabla/optim/method.hpp>
 #include <nabla/optim/minimize.hpp>
+#include <nabla/optim/objectives/batch_objective.hpp>
 #include <nabla/optim/objectives/finite_sum.hpp>
 #include <nabla/optim/objectives/full_objective.hpp>
 #include <nabla/optim/objectives/objective.hpp>
+#include <nabla/optim/objectives/parameters.hpp>
 #include <nabla/optim/run/history.hpp>
 #include <nabla/optim/run/options.hpp>
 #include <nabla/optim/run/random.hpp>
