@@ -5,13 +5,13 @@
 //   train_mlp [PATH/digits.csv.gz] [--seed N] [--progress]
 //
 // PATH defaults to Debian's python3-sklearn copy. The 80/20 split is fixed by seed 0, 10 % of
-// the training part is held out for per-epoch validation, the test 20 % is used once, at the end.
+// the training part is held out for per-epoch validation, the test 20 % is used once, at the end;
+// both splits are scikit-learn's train_test_split(…, random_state=0), index for index.
 #include <fmt/format.h>
 #include <zlib.h>
 
 #include <cmath>
 #include <cstdlib>
-#include <numeric>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,17 +100,14 @@ int main(int argc, char** argv) {
   }
   Digits all = read_digits(path);
   all.X /= 16.0;
-  // The split, fixed by seed 0: a shuffled order, the first 20 % for test, then 10 % of the
-  // rest for validation.
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(all.X.rows()));
-  std::iota(order.begin(), order.end(), Eigen::Index{0});
-  opt::Rng split(0);
-  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[split.below(i + 1)]);
-  const std::size_t n_test = order.size() / 5, n_valid = (order.size() - n_test) / 10;
-  const Digits test = take(all, {order.begin(), order.begin() + static_cast<long>(n_test)});
-  const Digits valid = take(all, {order.begin() + static_cast<long>(n_test),
-                                  order.begin() + static_cast<long>(n_test + n_valid)});
-  Digits train = take(all, {order.begin() + static_cast<long>(n_test + n_valid), order.end()});
+  // scikit-learn's train_test_split(test_size=0.2, random_state=0), then 10 % of the training
+  // part held out for validation the same way (optim/tools/split.hpp: the same indices).
+  const opt::Split split = opt::train_test_split(all.X.rows(), 0.2, 0);
+  const Digits test = take(all, split.test);
+  const Digits fit = take(all, split.train);
+  const opt::Split held = opt::train_test_split(fit.X.rows(), 0.1, 0);
+  const Digits valid = take(fit, held.test);
+  const Digits train = take(fit, held.train);
 
   // From the loaded matrices to the printed test accuracy.
   opt::Rng init(seed);

@@ -20,4 +20,5 @@
 #include <nabla/optim/solvers/solver.hpp>
 #include <nabla/optim/solvers/steepest_descent.hpp>
 #include <nabla/optim/tools/init.hpp>
+#include <nabla/optim/tools/split.hpp>
 #include <nabla/optim/tools/standardize.hpp>
