@@ -124,10 +124,14 @@ int main(int argc, char** argv) {
   opt::Options o{.batching = opt::Batching::mini_batch(32), .stop = {.max_epochs = 30}};
   o.seed = seed;
   o.progress_bar = progress;
+  // The validation accuracy as the run's metric: in the history and in every epoch's callback.
+  o.stop.metric = [&](const Eigen::VectorXd& x) {
+    return accuracy(Q.forward(x, valid.X, model), valid.y);
+  };
   o.on_epoch = [&](const opt::Progress& p) {
     if (!progress)
       fmt::print("epoch {:2}  loss {:.4f}  validation accuracy {:.1f} %\n", p.epoch, p.loss,
-                 100.0 * accuracy(Q.forward(*p.x, valid.X, model), valid.y));
+                 100.0 * p.metric);
     return false;
   };
   const opt::Result r = opt::minimize(Q, Q.x0(), opt::Adam{.lr = 1e-3}, o);

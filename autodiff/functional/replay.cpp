@@ -13,6 +13,53 @@ namespace nabla {
 
 void Function::record(const ConstMatrixRef& x) { recorder_(*this, x); }
 
+void Function::clear_recording(const ConstMatrixRef& x) {
+  tape_->clear();
+  input_records_.clear();
+  leaves_.clear();
+  outputs_.clear();
+  mat_output_ = nullptr;
+  rows_ = x.rows();
+  cols_ = x.cols();
+}
+
+Eigen::VectorXd Function::pack(const std::vector<Eigen::MatrixXd>& x) const {
+  if (block_shapes_.empty())
+    throw Error(
+        "nabla::Function: evaluated on blocks (a std::vector of matrices), but recorded on one "
+        "input");
+  if (x.size() != block_shapes_.size())
+    throw ShapeError(fmt::format("nabla::Function: recorded on {} blocks, evaluated on {}",
+                                 block_shapes_.size(), x.size()));
+  Eigen::Index n = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    const auto [r, c] = block_shapes_[k];
+    if (x[k].rows() != r || x[k].cols() != c)
+      throw ShapeError(
+          fmt::format("nabla::Function: block {} was recorded as {}×{}, evaluated as {}×{}", k, r,
+                      c, x[k].rows(), x[k].cols()));
+    n += r * c;
+  }
+  Eigen::VectorXd packed(n);
+  Eigen::Index offset = 0;
+  for (const Eigen::MatrixXd& b : x) {
+    packed.segment(offset, b.size()) = b.reshaped();
+    offset += b.size();
+  }
+  return packed;
+}
+
+std::vector<Eigen::MatrixXd> Function::unpack(const Eigen::VectorXd& packed) const {
+  std::vector<Eigen::MatrixXd> out;
+  out.reserve(block_shapes_.size());
+  Eigen::Index offset = 0;
+  for (const auto& [r, c] : block_shapes_) {
+    out.emplace_back(Eigen::Map<const Eigen::MatrixXd>(packed.data() + offset, r, c));
+    offset += r * c;
+  }
+  return out;
+}
+
 void Function::set_var_output(const Var& y) {
   tape_->require_recorded_here(y, "nabla::Function");
   Output o;
@@ -117,8 +164,16 @@ void Function::forward(const ConstMatrixRef& x) {
 
 void Function::replay(const ConstMatrixRef& x) {
   Tape& t = *tape_;
-  if (leaf_ != nullptr) {
-    leaf_->set_value(x);
+  if (leaves_.size() == 1 && block_shapes_.empty()) {
+    leaves_[0]->set_value(x);
+  } else if (!leaves_.empty()) {
+    // Blocks: x is the packed column (one contiguous column), each block a segment of it.
+    Eigen::Index offset = 0;
+    for (std::size_t k = 0; k < leaves_.size(); ++k) {
+      const auto [r, c] = block_shapes_[k];
+      leaves_[k]->set_value(Eigen::Map<const Eigen::MatrixXd>(x.data() + offset, r, c));
+      offset += r * c;
+    }
   } else {
     const Eigen::Index r = x.rows();
     for (std::size_t k = 0; k < input_records_.size(); ++k) {
@@ -164,7 +219,7 @@ double Function::output_value(std::size_t k) const {
 void Function::reverse(std::size_t output, double* g) {
   Tape& t = *tape_;
   const Eigen::Index n = rows_ * cols_;
-  if (leaf_ != nullptr) leaf_->forget_gradient();
+  for (detail::LeafNode* leaf : leaves_) leaf->forget_gradient();
   if (mat_output_ != nullptr) {
     Eigen::MatrixXd seed =
         Eigen::MatrixXd::Zero(mat_output_->value().rows(), mat_output_->value().cols());
@@ -181,8 +236,12 @@ void Function::reverse(std::size_t output, double* g) {
     }
     t.reverse_from(o.index, 1.0);
   }
-  if (leaf_ != nullptr) {
-    leaf_->copy_gradient(g);
+  if (!leaves_.empty()) {
+    double* out = g;
+    for (const detail::LeafNode* leaf : leaves_) {
+      leaf->copy_gradient(out);
+      out += leaf->value().size();
+    }
   } else {
     for (std::size_t k = 0; k < input_records_.size(); ++k) g[k] = t.adjoint_at(input_records_[k]);
   }

@@ -63,6 +63,21 @@ class Function {
     };
     record(ConstMatrixRef(x0));
   }
+  // Records f at several matrix blocks of any shapes (W1, b1, W2, b2, …): f takes
+  // `const std::vector<Mat>&` (one variable per block, in order) and returns a Var, a VectorXv
+  // or a Mat. The evaluations below then take the blocks as a std::vector<Eigen::MatrixXd> of
+  // the same shapes and return one gradient per block.
+  template <class F>
+  Function(F f, const std::vector<Eigen::MatrixXd>& x0, OnBranchFlip policy = OnBranchFlip::Report)
+      : policy_(policy) {
+    if (x0.empty()) throw Error("nabla::Function: no input blocks");
+    for (const Eigen::MatrixXd& b : x0) block_shapes_.emplace_back(b.rows(), b.cols());
+    recorder_ = [f = std::move(f)](Function& self, const ConstMatrixRef& x) mutable {
+      self.record_blocks_with(f, x);
+    };
+    const Eigen::VectorXd packed = pack(x0);
+    record(ConstMatrixRef(packed));
+  }
   Function(const Function&) = delete;
   Function& operator=(const Function&) = delete;
   Function(Function&&) noexcept = default;
@@ -119,6 +134,27 @@ class Function {
     record(ConstMatrixRef(x));
   }
 
+  // The same evaluations for a Function recorded on several blocks: x holds one matrix per
+  // block, each of its recorded shape; gradients come back one per block.
+  double value(const std::vector<Eigen::MatrixXd>& x) { return value(pack(x)); }
+  Eigen::VectorXd values(const std::vector<Eigen::MatrixXd>& x) { return values(pack(x)); }
+  std::pair<double, std::vector<Eigen::MatrixXd>> value_and_gradient(
+      const std::vector<Eigen::MatrixXd>& x) {
+    auto [y, g] = value_and_gradient(pack(x));
+    return {y, unpack(g)};
+  }
+  std::vector<Eigen::MatrixXd> gradient(const std::vector<Eigen::MatrixXd>& x) {
+    return value_and_gradient(x).second;
+  }
+  // outputs × (all blocks' entries: block 0 column-major, then block 1, …).
+  Eigen::MatrixXd jacobian(const std::vector<Eigen::MatrixXd>& x) { return jacobian(pack(x)); }
+  void rerecord(const std::vector<Eigen::MatrixXd>& x) {
+    const Eigen::VectorXd packed = pack(x);
+    record(ConstMatrixRef(packed));
+  }
+  // The number of input blocks: 0 for a Function recorded on one VectorXv or Mat.
+  [[nodiscard]] std::size_t blocks() const noexcept { return block_shapes_.size(); }
+
   // The branch check of the last evaluation.
   [[nodiscard]] const ReplayStatus& status() const noexcept { return status_; }
   void set_on_branch_flip(OnBranchFlip policy) noexcept { policy_ = policy; }
@@ -143,6 +179,15 @@ class Function {
 
   template <class F>
   void record_with(F& f, const ConstMatrixRef& x);
+  template <class F>
+  void record_blocks_with(F& f, const ConstMatrixRef& x);
+  template <class Y>
+  void set_output(const Y& y);
+  void clear_recording(const ConstMatrixRef& x);
+  // The blocks as one column (block 0 column-major, then block 1, …) and back; a block of
+  // another shape than recorded is a ShapeError naming it.
+  [[nodiscard]] Eigen::VectorXd pack(const std::vector<Eigen::MatrixXd>& x) const;
+  [[nodiscard]] std::vector<Eigen::MatrixXd> unpack(const Eigen::VectorXd& packed) const;
   void record(const ConstMatrixRef& x);
   void set_var_output(const Var& y);
   void set_mat_output(const Mat& y);
@@ -162,9 +207,10 @@ class Function {
   std::size_t recordings_ = 0;
   Eigen::Index rows_ = 0;
   Eigen::Index cols_ = 0;
-  // Inputs: scalar records, or one matrix variable.
+  // Inputs: scalar records, or matrix variables (one, or one per block of block_shapes_).
   std::vector<std::uint32_t> input_records_;
-  detail::LeafNode* leaf_ = nullptr;
+  std::vector<detail::LeafNode*> leaves_;
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> block_shapes_;
   // Outputs: scalar records (or constants), or one matrix record.
   std::vector<Output> outputs_;
   detail::MatNode* mat_output_ = nullptr;
@@ -175,16 +221,23 @@ class Function {
   std::vector<detail::ScalarNode*> kinked_scalars_;
 };
 
+template <class Y>
+void Function::set_output(const Y& y) {
+  if constexpr (std::is_same_v<Y, Var>) {
+    set_var_output(y);
+  } else if constexpr (std::is_same_v<Y, VectorXv>) {
+    for (Eigen::Index k = 0; k < y.size(); ++k) set_var_output(y[k]);
+  } else {
+    static_assert(std::is_same_v<Y, Mat>,
+                  "nabla::Function: f must return a Var, a VectorXv or a Mat");
+    set_mat_output(y);
+  }
+}
+
 template <class F>
 void Function::record_with(F& f, const ConstMatrixRef& x) {
-  tape_->clear();
+  clear_recording(x);
   TapeScope scope(*tape_);
-  input_records_.clear();
-  leaf_ = nullptr;
-  outputs_.clear();
-  mat_output_ = nullptr;
-  rows_ = x.rows();
-  cols_ = x.cols();
   if constexpr (std::is_invocable_v<F&, const VectorXv&>) {
     VectorXv xv(x.size());
     for (Eigen::Index k = 0; k < x.size(); ++k) {
@@ -193,30 +246,37 @@ void Function::record_with(F& f, const ConstMatrixRef& x) {
     }
     const auto y = std::invoke(f, std::as_const(xv));
     using R = std::decay_t<decltype(y)>;
-    if constexpr (std::is_same_v<R, Var>) {
-      set_var_output(y);
-    } else {
-      static_assert(std::is_same_v<R, VectorXv>,
-                    "nabla::Function: f(const VectorXv&) must return a Var or a VectorXv");
-      for (Eigen::Index k = 0; k < y.size(); ++k) set_var_output(y[k]);
-    }
+    static_assert(std::is_same_v<R, Var> || std::is_same_v<R, VectorXv>,
+                  "nabla::Function: f(const VectorXv&) must return a Var or a VectorXv");
+    set_output(y);
   } else {
     static_assert(std::is_invocable_v<F&, const Mat&>,
                   "nabla::Function: f must be callable as f(const VectorXv&) or f(const Mat&)");
     const Mat xm = variable(x);
-    leaf_ = static_cast<detail::LeafNode*>(xm.node());
+    leaves_.push_back(static_cast<detail::LeafNode*>(xm.node()));
     const auto y = std::invoke(f, xm);
-    using R = std::decay_t<decltype(y)>;
-    if constexpr (std::is_same_v<R, Var>) {
-      set_var_output(y);
-    } else if constexpr (std::is_same_v<R, VectorXv>) {
-      for (Eigen::Index k = 0; k < y.size(); ++k) set_var_output(y[k]);
-    } else {
-      static_assert(std::is_same_v<R, Mat>,
-                    "nabla::Function: f(const Mat&) must return a Var, a VectorXv or a Mat");
-      set_mat_output(y);
-    }
+    set_output(y);
   }
+  ++recordings_;
+  finish_recording();
+}
+
+template <class F>
+void Function::record_blocks_with(F& f, const ConstMatrixRef& x) {
+  static_assert(std::is_invocable_v<F&, const std::vector<Mat>&>,
+                "nabla::Function: f on blocks must be callable as f(const std::vector<Mat>&)");
+  clear_recording(x);
+  TapeScope scope(*tape_);
+  std::vector<Mat> blocks;
+  blocks.reserve(block_shapes_.size());
+  Eigen::Index offset = 0;
+  for (const auto& [r, c] : block_shapes_) {
+    blocks.push_back(variable(Eigen::Map<const Eigen::MatrixXd>(x.data() + offset, r, c)));
+    leaves_.push_back(static_cast<detail::LeafNode*>(blocks.back().node()));
+    offset += r * c;
+  }
+  const auto y = std::invoke(f, std::as_const(blocks));
+  set_output(y);
   ++recordings_;
   finish_recording();
 }

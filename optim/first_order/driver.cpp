@@ -213,6 +213,7 @@ class Loop {
       monitor_.remember_best(x, q);
       monitor_.average(x);
       monitor_.record(q, g_.norm(), 0.0, 0.0, x, true);
+      monitor_.measure(x);
       // A start point that already satisfies a criterion on the point itself is not moved.
       if (monitor_.start_satisfies(q, g_.norm(), x)) {
         const double inf = std::numeric_limits<double>::infinity();
@@ -383,6 +384,7 @@ class Loop {
         st_.first_loss = st_.last_loss = q;
         monitor_.remember_best(x, q);
         monitor_.record(q, gnorm, 0.0, 0.0, x, true);
+        monitor_.measure(x);
       }
       init_variance_reduction(x);
     }

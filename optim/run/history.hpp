@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <limits>
 #include <nabla/autodiff/core/error.hpp>
 #include <string>
 #include <vector>
@@ -19,12 +20,16 @@ struct HistoryRow {
   double step_size = 0.0;      // η_t of the last update
   double step_norm = 0.0;      // ‖w_t − w_{t−1}‖ (over the epoch for stochastic rows)
   Eigen::VectorXd x;           // w, when HistoryOptions::record_x
+  // StopCriteria::validation(w) and ::metric(w) when set (NaN when not set or not evaluated).
+  double validation = std::numeric_limits<double>::quiet_NaN();
+  double metric = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct History {
   std::vector<HistoryRow> rows;
 
-  // Header iteration,epoch,loss,gradient_norm,step_size,step_norm[,x0,x1,…], 17 significant digits.
+  // Header iteration,epoch,loss,gradient_norm,step_size,step_norm[,validation][,metric][,x0,x1,…]
+  // (validation and metric when some row has them), 17 significant digits.
   [[nodiscard]] std::string to_csv() const;
   // Writes to_csv() to a file; throws nabla::Error naming the path on failure.
   void save_csv(const std::string& path) const;

@@ -111,7 +111,19 @@ void Monitor::record(double q, double gnorm, double step_size, double step_norm,
 bool Monitor::start_satisfies(double q, double gnorm, const Eigen::VectorXd& x) const {
   const StopCriteria& s = opt_.stop;
   return (s.gradient_norm && gnorm < *s.gradient_norm) || (s.loss_below && q <= *s.loss_below) ||
-         (s.metric && s.metric(x) >= s.metric_target);
+         (s.metric && s.metric_target && s.metric(x) >= *s.metric_target);
+}
+
+void Monitor::measure(const Eigen::VectorXd& x) {
+  const StopCriteria& s = opt_.stop;
+  if ((!s.metric && !s.validation) || measured_at_ == state_.iteration) return;
+  measured_at_ = state_.iteration;
+  measured_metric_ = s.metric ? s.metric(x) : std::numeric_limits<double>::quiet_NaN();
+  measured_validation_ = s.validation ? s.validation(x) : std::numeric_limits<double>::quiet_NaN();
+  if (!history_.rows.empty() && history_.rows.back().iteration == state_.iteration) {
+    history_.rows.back().validation = measured_validation_;
+    history_.rows.back().metric = measured_metric_;
+  }
 }
 
 bool Monitor::check(double q, double q_prev, double best_before, double gnorm, double step_norm,
@@ -121,6 +133,10 @@ bool Monitor::check(double q, double q_prev, double best_before, double gnorm, d
     stop(r, std::move(msg));
     return true;
   };
+  // Validation and metric first: they are recorded whichever criterion fires.
+  measure(x);
+  const double m = measured_metric_;
+  const double v = measured_validation_;
   if (s.step_norm && step_norm < *s.step_norm)
     return fire(StopReason::StepNorm,
                 fmt::format("‖w_t − w_t−1‖ = {:.3g} < {:g}", step_norm, *s.step_norm));
@@ -135,13 +151,9 @@ bool Monitor::check(double q, double q_prev, double best_before, double gnorm, d
   if (s.loss_vs_best && std::abs(best_before - q) <= *s.loss_vs_best)
     return fire(StopReason::LossVsBest, fmt::format("|Q(x_m) − Q(x_t)| = {:.3g} <= {:g}",
                                                     std::abs(best_before - q), *s.loss_vs_best));
-  if (s.metric) {
-    const double m = s.metric(x);
-    if (m >= s.metric_target)
-      return fire(StopReason::Metric, fmt::format("metric = {:.6g} >= {:g}", m, s.metric_target));
-  }
+  if (s.metric && s.metric_target && m >= *s.metric_target)
+    return fire(StopReason::Metric, fmt::format("metric = {:.6g} >= {:g}", m, *s.metric_target));
   if (s.validation) {
-    const double v = s.validation(x);
     if (v < state_.valid_best) {
       state_.valid_best = v;
       state_.valid_best_x = x;
@@ -162,7 +174,11 @@ bool Monitor::check(double q, double q_prev, double best_before, double gnorm, d
 bool Monitor::callback(const std::function<bool(const Progress&)>& cb, double q, double step_size,
                        const Eigen::VectorXd& x) {
   if (!cb) return false;
-  const Progress p{state_.iteration, state_.epoch, q, step_size, &x};
+  Progress p{state_.iteration, state_.epoch, q, step_size, &x};
+  if (measured_at_ == state_.iteration) {
+    p.validation = measured_validation_;
+    p.metric = measured_metric_;
+  }
   if (!cb(p)) return false;
   stop(StopReason::Callback,
        fmt::format("a callback stopped the run at iteration {}", state_.iteration));

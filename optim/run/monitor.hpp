@@ -52,6 +52,10 @@ class Monitor {
   void average(const Eigen::VectorXd& x);
   void record(double q, double gnorm, double step_size, double step_norm, const Eigen::VectorXd& x,
               bool force = false);
+  // StopCriteria::validation and ::metric at x (when set), into the history row of this
+  // iteration and the next callbacks' Progress. check() calls it; a method calls it at its
+  // start point (after its first record) so that the curves start at x0.
+  void measure(const Eigen::VectorXd& x);
   // The criteria on an evaluated point (q_prev: the previous evaluation, best_before: the best
   // value before this one). May replace x by the best validation iterate (restore_best).
   bool check(double q, double q_prev, double best_before, double gnorm, double step_norm,
@@ -90,6 +94,10 @@ class Monitor {
   History history_;
   double final_value_;
   Evaluations evaluations_;
+  // Validation and metric of the last check(), for the callbacks at the same iteration.
+  std::int64_t measured_at_ = -1;
+  double measured_validation_ = 0.0;
+  double measured_metric_ = 0.0;
 };
 
 }  // namespace nabla::optim

@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 
 #include <nabla/optim/run/schedule.hpp>
@@ -85,6 +86,10 @@ struct Progress {
   double loss = 0.0;  // batch loss (per-iteration callbacks) or Q(w) (per-epoch)
   double step_size = 0.0;
   const Eigen::VectorXd* x = nullptr;
+  // StopCriteria::validation and ::metric at x, in per-epoch callbacks (per iteration in full
+  // batch) when they are set and were evaluated there; NaN otherwise.
+  double validation = std::numeric_limits<double>::quiet_NaN();
+  double metric = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct HistoryOptions {

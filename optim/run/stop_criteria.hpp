@@ -24,10 +24,12 @@ struct StopCriteria {
   std::optional<double> loss_change = {};    // stop when |Q_t − Q_{t−1}| ≤ ε
   std::optional<double> loss_vs_best =
       {};  // stop when |Q(x_m) − Q(x_t)| ≤ ε, x_m the best before t
-  // A metric of w (accuracy, R², …) and its target: stop when metric(w_t) ≥ metric_target.
+  // A metric of w (accuracy, R², …), evaluated like the loss and recorded in the history's
+  // `metric` column and in Progress::metric; with a target, stop when metric(w_t) ≥ target.
   std::function<double(const Eigen::VectorXd&)> metric = {};
-  double metric_target = 0.0;
-  // Validation early stopping: validation(w) is evaluated like the loss; when it has not
+  std::optional<double> metric_target = {};
+  // Validation early stopping: validation(w) (a loss on held-out data) is evaluated like the
+  // loss and recorded (history column `validation`, Progress::validation); when it has not
   // improved for `patience` evaluations the run stops and (restore_best) returns the best w.
   std::function<double(const Eigen::VectorXd&)> validation = {};
   int patience = 5;

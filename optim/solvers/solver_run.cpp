@@ -80,6 +80,7 @@ bool SolverRun::start(const Eigen::VectorXd& x, double q, const Eigen::VectorXd&
   monitor_.remember_best(x, q);
   monitor_.average(x);
   monitor_.record(q, gnorm, 0.0, 0.0, x, true);
+  monitor_.measure(x);
   if (monitor_.start_satisfies(q, gnorm, state_.x)) {
     const double inf = std::numeric_limits<double>::infinity();
     monitor_.check(q, inf, inf, gnorm, inf, state_.x);

@@ -3,8 +3,12 @@
 // ∇f = x_t, ‖x_t − x_t−1‖ = 0.5ᵗ, Q_t = 0.5·0.25ᵗ — every first-hit iteration is computed by hand.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include <nabla/optim.hpp>
 
@@ -123,6 +127,45 @@ TEST_CASE("validation early stopping with patience restores the best w") {
   CHECK(r.value == 0.5 * 0.25 * 0.25);
   s.restore_best = false;
   CHECK(run(s).x[0] == std::ldexp(1.0, -5));
+}
+
+TEST_CASE("validation and metric are recorded in the history, the CSV and the callbacks") {
+  // x_t = 0.5ᵗ: validation (x − 0.2)² and metric −|x| at every row, from t = 0; a metric with no
+  // target never stops the run (the budget of 6 does).
+  opt::Options o;
+  o.stop.max_iterations = 6;
+  o.stop.metric = [](const Eigen::VectorXd& x) { return -std::abs(x[0]); };
+  o.stop.validation = [](const Eigen::VectorXd& x) { return (x[0] - 0.2) * (x[0] - 0.2); };
+  o.stop.patience = 100;
+  std::vector<double> seen_metric;
+  std::vector<double> seen_validation;
+  o.on_iteration = [&](const opt::Progress& p) {
+    seen_metric.push_back(p.metric);
+    seen_validation.push_back(p.validation);
+    return false;
+  };
+  const auto r = opt::minimize(half_square, x0, opt::GradientDescent{.lr = 0.5}, o);
+  CHECK(r.stop_reason == opt::StopReason::MaxIterations);
+  REQUIRE(r.history.rows.size() == 7);
+  for (std::size_t t = 0; t < 7; ++t) {
+    const double x = std::ldexp(1.0, -static_cast<int>(t));
+    CHECK(r.history.rows[t].metric == -x);
+    CHECK(r.history.rows[t].validation == (x - 0.2) * (x - 0.2));
+  }
+  REQUIRE(seen_metric.size() == 6);
+  for (std::size_t t = 1; t <= 6; ++t) {
+    CHECK(seen_metric[t - 1] == r.history.rows[t].metric);
+    CHECK(seen_validation[t - 1] == r.history.rows[t].validation);
+  }
+  const std::string csv = r.history.to_csv();
+  CHECK(csv.rfind("iteration,epoch,loss,gradient_norm,step_size,step_norm,validation,metric\n",
+                  0) == 0);
+  CHECK(csv.find(fmt::format(",{:.17g},-0.25\n", (0.25 - 0.2) * (0.25 - 0.2))) !=
+        std::string::npos);  // t = 2
+  // Without them, neither the columns nor the callback fields.
+  const auto plain = run({.max_iterations = 2});
+  CHECK(plain.history.to_csv().find("metric") == std::string::npos);
+  CHECK(std::isnan(plain.history.rows[1].metric));
 }
 
 TEST_CASE("the first criterion that holds is the one named") {
