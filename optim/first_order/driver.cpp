@@ -15,6 +15,7 @@
 
 #include <nabla/optim/method.hpp>
 #include <nabla/optim/run/monitor.hpp>
+#include <nabla/optim/run/parameter_groups.hpp>
 #include <nabla/optim/run/penalty.hpp>
 #include <nabla/optim/run/random.hpp>
 #include <nabla/optim/run/validate.hpp>
@@ -112,12 +113,20 @@ class Loop {
     validate_problem(obj, n_, method.name,
                      stochastic ? method.needs | Capability::FiniteSum : method.needs, opt);
     order_ = resolved_order(opt);
+    set_up_groups(method.name);
     if (opt.resume_from != nullptr) {
+      check_resumed_groups();
       rng_.set_state(st_.rng);
       schedule_.set_plateau_state(st_.plateau);
       resumed_ = true;
     } else {
-      rule_.init(st_.step, n_);
+      if (segments_.empty()) {
+        rule_.init(st_.step, n_);
+      } else {
+        st_.group_steps.assign(segments_.size(), StepState{});
+        for (std::size_t k = 0; k < segments_.size(); ++k)
+          if (!segments_[k].frozen) rules_[k].init(st_.group_steps[k], segments_[k].size);
+      }
       rng_.reseed(opt.seed);
     }
   }
@@ -160,12 +169,78 @@ class Loop {
   double eval_epoch(const Eigen::VectorXd& x, double& gnorm) {
     if (epoch_needs_gradient()) {
       const double q = eval(x, gfull_);
-      gnorm = finite(gfull_) ? gfull_.norm() : std::numeric_limits<double>::quiet_NaN();
+      gnorm = finite(gfull_) ? free_norm(gfull_) : std::numeric_limits<double>::quiet_NaN();
       if (!finite(gfull_)) return std::numeric_limits<double>::quiet_NaN();
       return q;
     }
     gnorm = std::numeric_limits<double>::quiet_NaN();
     return eval_value(x);
+  }
+
+  // ---- parameter groups (run/parameter_groups.hpp) ----------------------------------------
+  // One rule per segment: the run's rule with the group's weight_decay.
+  void set_up_groups(std::string_view method) {
+    segments_ = resolve_groups(opt_.groups, obj_.parameter_blocks(), n_);
+    for (const GroupSegment& seg : segments_) {
+      Rule r = rule_;
+      if (seg.weight_decay) {
+        if constexpr (requires { r.weight_decay = 0.0; })
+          r.weight_decay = *seg.weight_decay;
+        else
+          throw Error(fmt::format(
+              "nabla::optim::minimize: Options.groups sets a weight_decay, but the step rule "
+              "'{}' has no weight_decay field",
+              method));
+      }
+      rules_.push_back(r);
+      has_frozen_ = has_frozen_ || seg.frozen;
+    }
+  }
+  void check_resumed_groups() const {
+    if (st_.group_steps.size() != segments_.size())
+      throw Error(
+          fmt::format("nabla::optim::minimize: the saved state has {} parameter-group states but "
+                      "Options.groups makes {} (resume with the groups the run was saved with)",
+                      st_.group_steps.size(), segments_.size()));
+  }
+  // The rule's update of x, segment by segment when there are groups.
+  void update(Eigen::VectorXd& x, const Eigen::VectorXd& g, double eta) {
+    if (segments_.empty()) {
+      rule_.step(st_.step, x, g, eta);
+      return;
+    }
+    for (std::size_t k = 0; k < segments_.size(); ++k) {
+      const GroupSegment& seg = segments_[k];
+      if (seg.frozen) continue;
+      xs_ = x.segment(seg.offset, seg.size);
+      gs_ = g.segment(seg.offset, seg.size);
+      rules_[k].step(st_.group_steps[k], xs_, gs_, eta * seg.lr_scale);
+      x.segment(seg.offset, seg.size) = xs_;
+    }
+  }
+  // Where the next gradient is taken (Nesterov's lookahead form), segment by segment.
+  bool look_ahead(const Eigen::VectorXd& x, Eigen::VectorXd& at) {
+    if (segments_.empty()) return rule_.lookahead(st_.step, x, at);
+    bool moved = false;
+    at = x;
+    for (std::size_t k = 0; k < segments_.size(); ++k) {
+      const GroupSegment& seg = segments_[k];
+      if (seg.frozen) continue;
+      xs_ = x.segment(seg.offset, seg.size);
+      if (rules_[k].lookahead(st_.group_steps[k], xs_, gs_)) {
+        at.segment(seg.offset, seg.size) = gs_;
+        moved = true;
+      }
+    }
+    return moved;
+  }
+  // ‖g‖ over the blocks that are trained.
+  [[nodiscard]] double free_norm(const Eigen::VectorXd& g) const {
+    if (!has_frozen_) return g.norm();
+    double sq = 0.0;
+    for (const GroupSegment& seg : segments_)
+      if (!seg.frozen) sq += g.segment(seg.offset, seg.size).squaredNorm();
+    return std::sqrt(sq);
   }
 
   // ---- per-update pieces ------------------------------------------------------------------
@@ -182,6 +257,10 @@ class Loop {
   }
 
   void perturb(Eigen::VectorXd& g) {
+    // Frozen blocks have no gradient (as torch's requires_grad = false): clipping ignores them.
+    if (has_frozen_ && opt_.clip.max_norm)
+      for (const GroupSegment& seg : segments_)
+        if (seg.frozen) g.segment(seg.offset, seg.size).setZero();
     if (opt_.noise.eta > 0.0) {
       const double sigma = std::sqrt(
           opt_.noise.eta / std::pow(1.0 + static_cast<double>(st_.iteration), opt_.noise.gamma));
@@ -212,12 +291,12 @@ class Loop {
       st_.last_loss = q;
       monitor_.remember_best(x, q);
       monitor_.average(x);
-      monitor_.record(q, g_.norm(), 0.0, 0.0, x, true);
+      monitor_.record(q, free_norm(g_), 0.0, 0.0, x, true);
       monitor_.measure(x);
       // A start point that already satisfies a criterion on the point itself is not moved.
-      if (monitor_.start_satisfies(q, g_.norm(), x)) {
+      if (monitor_.start_satisfies(q, free_norm(g_), x)) {
         const double inf = std::numeric_limits<double>::infinity();
-        monitor_.check(q, inf, inf, g_.norm(), inf, x);
+        monitor_.check(q, inf, inf, free_norm(g_), inf, x);
         monitor_.set_final_value(q);
         return;
       }
@@ -228,7 +307,7 @@ class Loop {
       eta = rate();
       dir_ = g_;
       if constexpr (HasLookahead<Rule>) {
-        if (rule_.lookahead(st_.step, x, at_)) {
+        if (look_ahead(x, at_)) {
           const double qa = eval(at_, dir_);
           if (!std::isfinite(qa) || !finite(dir_)) {
             monitor_.diverge(qa, eta, x);
@@ -238,7 +317,7 @@ class Loop {
       }
       perturb(dir_);
       x_prev_ = x;
-      rule_.step(st_.step, x, dir_, eta);
+      update(x, dir_, eta);
       ++st_.iteration;
       ++st_.epoch;
       st_.samples += l;
@@ -250,23 +329,11 @@ class Loop {
       }
       const double step_norm = (x - x_prev_).norm();
       last_step_norm_ = step_norm;
-      const double best_before = st_.best_value;
-      monitor_.remember_best(x, qn);
-      monitor_.average(x);
       schedule_.observe(qn);
-      const double gnorm = g_.norm();
-      monitor_.record(qn, gnorm, eta, step_norm, x);
-      const double q_prev = st_.last_loss;
-      st_.last_loss = qn;
-      monitor_.set_final_value(qn);
-      if (monitor_.check(qn, q_prev, best_before, gnorm, step_norm, x)) break;
-      if (monitor_.callback(opt_.on_iteration, qn, eta, x) ||
-          monitor_.callback(opt_.on_epoch, qn, eta, x))
-        break;
-      monitor_.progress_tick(qn);
+      if (monitor_.accept(x, qn, free_norm(g_), eta, step_norm)) break;
     }
     if (monitor_.reason() != StopReason::Diverged)
-      monitor_.record(st_.last_loss, g_.norm(), eta, last_step_norm_, x, true);
+      monitor_.record(st_.last_loss, free_norm(g_), eta, last_step_norm_, x, true);
     monitor_.progress_bar(st_.last_loss);
   }
 
@@ -413,7 +480,7 @@ class Loop {
               st_.permutation.data() + next, static_cast<std::size_t>(std::min(k, l - next))));
         const Eigen::VectorXd* at = &x;
         if constexpr (HasLookahead<Rule>) {
-          if (rule_.lookahead(st_.step, x, at_)) at = &at_;
+          if (look_ahead(x, at_)) at = &at_;
         }
         const double qb = estimate(*at, b) + penalty_value(opt_.penalty, *at);
         add_penalty_gradient(opt_.penalty, *at, g_);
@@ -427,7 +494,7 @@ class Loop {
         }
         perturb(g_);
         x_prev_ = x;
-        rule_.step(st_.step, x, g_, eta);
+        update(x, g_, eta);
         ++st_.iteration;
         st_.samples += static_cast<std::int64_t>(b.size());
         st_.cursor += static_cast<std::int64_t>(b.size());
@@ -479,6 +546,10 @@ class Loop {
   Eigen::Index n_ = 0;
   double last_step_norm_ = 0.0;
   Eigen::VectorXd g_, gi_, gfull_, dir_, at_, x_prev_;
+  std::vector<GroupSegment> segments_;  // empty without Options::groups
+  std::vector<Rule> rules_;             // the rule of each segment
+  bool has_frozen_ = false;
+  Eigen::VectorXd xs_, gs_;  // a segment's x and g (user rules take whole vectors)
 };
 
 template <class Rule>

@@ -59,6 +59,7 @@ class BatchObjective final : public Objective {
   [[nodiscard]] std::int64_t samples() const override { return X_.rows(); }
   [[nodiscard]] Capabilities capabilities() const override { return static_capabilities; }
   [[nodiscard]] std::optional<Eigen::Index> dimension() const override { return shapes_.size(); }
+  [[nodiscard]] const Parameters* parameter_blocks() const override { return &shapes_; }
 
   // The start point: every block's initial value, packed.
   [[nodiscard]] Eigen::VectorXd x0() const { return shapes_.pack(); }

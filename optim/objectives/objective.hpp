@@ -17,6 +17,8 @@
 
 namespace nabla::optim {
 
+class Parameters;
+
 class Objective {
  public:
   virtual ~Objective() = default;
@@ -31,6 +33,9 @@ class Objective {
   // The number of parameters when the objective knows it (a finite sum over d features, a block
   // objective); minimize checks x0 against it. Empty for a function of any size.
   [[nodiscard]] virtual std::optional<Eigen::Index> dimension() const { return std::nullopt; }
+  // The named blocks x is packed from (opt::Parameters), when the objective has them:
+  // Options::groups refer to them by name. nullptr for an objective on a plain vector.
+  [[nodiscard]] virtual const Parameters* parameter_blocks() const { return nullptr; }
   // Q(w) and ∇Q(w) over everything; g is resized as needed.
   virtual double value_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) = 0;
   // Q(w) alone: no derivative work.

@@ -171,6 +171,22 @@ bool Monitor::check(double q, double q_prev, double best_before, double gnorm, d
   return false;
 }
 
+bool Monitor::accept(Eigen::VectorXd& x, double q, double gnorm, double step_size,
+                     double step_norm) {
+  const double best_before = state_.best_value;
+  remember_best(x, q);
+  average(x);
+  record(q, gnorm, step_size, step_norm, x);
+  const double q_prev = state_.last_loss;
+  state_.last_loss = q;
+  final_value_ = q;
+  if (check(q, q_prev, best_before, gnorm, step_norm, x)) return true;
+  if (callback(opt_.on_iteration, q, step_size, x) || callback(opt_.on_epoch, q, step_size, x))
+    return true;
+  progress_tick(q);
+  return false;
+}
+
 bool Monitor::callback(const std::function<bool(const Progress&)>& cb, double q, double step_size,
                        const Eigen::VectorXd& x) {
   if (!cb) return false;

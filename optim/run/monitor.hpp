@@ -60,6 +60,11 @@ class Monitor {
   // value before this one). May replace x by the best validation iterate (restore_best).
   bool check(double q, double q_prev, double best_before, double gnorm, double step_norm,
              Eigen::VectorXd& x);
+  // An accepted iterate of a full-objective method (full-batch step rules, solvers): x with
+  // value q and gradient norm gnorm (NaN: none), reached by a step of size step_size and length
+  // step_norm. Best and averaged iterates, history, criteria (x may become the best validation
+  // iterate), both callbacks, progress. True when the run is over.
+  bool accept(Eigen::VectorXd& x, double q, double gnorm, double step_size, double step_norm);
   // Whether the start point already satisfies a criterion on the point itself (gradient norm,
   // loss below, metric): such a start is not moved.
   [[nodiscard]] bool start_satisfies(double q, double gnorm, const Eigen::VectorXd& x) const;

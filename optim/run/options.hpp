@@ -9,7 +9,9 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <vector>
 
+#include <nabla/optim/run/parameter_groups.hpp>
 #include <nabla/optim/run/schedule.hpp>
 #include <nabla/optim/run/stop_criteria.hpp>
 
@@ -129,6 +131,9 @@ struct Options {
   bool progress_bar = false;  // a one-line progress bar on stderr
   // Continue a saved run (optim/run_state.hpp) instead of starting at x0.
   const RunState* resume_from = nullptr;
+  // Step rules on an objective with named blocks: per-block lr multipliers, weight decay and
+  // frozen blocks, as torch's parameter groups (run/parameter_groups.hpp).
+  std::vector<ParameterGroup> groups = {};
 };
 
 }  // namespace nabla::optim

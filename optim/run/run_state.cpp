@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <utility>
 
 #include <nabla/autodiff/core/error.hpp>
 
@@ -114,6 +115,15 @@ std::string save_state(const RunState& s) {
   for (std::size_t k = 0; k < s.step.buffers.size(); ++k)
     put(out, fmt::format("step_buffer{}", k), s.step.buffers[k]);
   put(out, "step_scalars", s.step.scalars.data(), s.step.scalars.size());
+  put_int(out, "group_steps", static_cast<std::int64_t>(s.group_steps.size()));
+  for (std::size_t g = 0; g < s.group_steps.size(); ++g) {
+    const StepState& st = s.group_steps[g];
+    put_int(out, fmt::format("group{}_t", g), st.t);
+    put_int(out, fmt::format("group{}_buffers", g), static_cast<std::int64_t>(st.buffers.size()));
+    for (std::size_t k = 0; k < st.buffers.size(); ++k)
+      put(out, fmt::format("group{}_buffer{}", g, k), st.buffers[k]);
+    put(out, fmt::format("group{}_scalars", g), st.scalars.data(), st.scalars.size());
+  }
   put_int(out, "iteration", s.iteration);
   put_int(out, "epoch", s.epoch);
   put_int(out, "samples", s.samples);
@@ -178,6 +188,18 @@ RunState load_state(std::string_view text) {
   {
     const Eigen::VectorXd sc = get_vector(f, "step_scalars");
     s.step.scalars.assign(sc.data(), sc.data() + sc.size());
+  }
+  // Parameter-group states: absent from format 1 and from format-2 files written before groups.
+  const std::int64_t groups = f.contains("group_steps") ? get_int(f, "group_steps") : 0;
+  for (std::int64_t g = 0; g < groups; ++g) {
+    StepState st;
+    st.t = get_int(f, fmt::format("group{}_t", g));
+    const auto buffers = get_int(f, fmt::format("group{}_buffers", g));
+    for (std::int64_t k = 0; k < buffers; ++k)
+      st.buffers.push_back(get_vector(f, fmt::format("group{}_buffer{}", g, k)));
+    const Eigen::VectorXd sc = get_vector(f, fmt::format("group{}_scalars", g));
+    st.scalars.assign(sc.data(), sc.data() + sc.size());
+    s.group_steps.push_back(std::move(st));
   }
   s.iteration = get_int(f, "iteration");
   s.epoch = get_int(f, "epoch");

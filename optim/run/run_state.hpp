@@ -25,6 +25,7 @@ struct RunState {
   int method_index = -1;  // nabla 0.1's position of the rule in Method; read from old files only
   Eigen::VectorXd x;
   StepState step;
+  std::vector<StepState> group_steps;  // one per parameter-group segment (Options::groups)
   std::int64_t iteration = 0;
   std::int64_t epoch = 0;
   std::int64_t samples = 0;

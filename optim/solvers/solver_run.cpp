@@ -27,6 +27,11 @@ SolverRun::SolverRun(Objective& objective, const Eigen::VectorXd& x0, std::strin
         "nabla::optim::minimize: {} evaluates the full objective; batching and variance "
         "reduction are options of the step rules (Adam, GradientDescent, …)",
         method));
+  if (!opt_.groups.empty())
+    throw Error(fmt::format(
+        "nabla::optim::minimize: Options.groups (per-block lr, weight decay, frozen blocks) "
+        "apply to step rules; {} is a solver",
+        method));
   detail::validate_options(opt_, state_.x.size());
   detail::validate_problem(obj_, state_.x.size(), method, needs, opt_);
 }
@@ -108,18 +113,7 @@ bool SolverRun::accept(const Eigen::VectorXd& x, double q, const Eigen::VectorXd
   last_gnorm_ = gnorm;
   last_step_size_ = step_size;
   last_step_norm_ = step_norm;
-  const double best_before = state_.best_value;
-  monitor_.remember_best(x, q);
-  monitor_.average(x);
-  monitor_.record(q, gnorm, step_size, step_norm, x);
-  const double q_prev = state_.last_loss;
-  state_.last_loss = q;
-  monitor_.set_final_value(q);
-  if (monitor_.check(q, q_prev, best_before, gnorm, step_norm, state_.x)) return true;
-  if (monitor_.callback(opt_.on_iteration, q, step_size, x) ||
-      monitor_.callback(opt_.on_epoch, q, step_size, x))
-    return true;
-  monitor_.progress_tick(q);
+  if (monitor_.accept(state_.x, q, gnorm, step_size, step_norm)) return true;
   if (monitor_.iteration_budget_spent()) return true;
   return monitor_.epoch_budget_spent();
 }

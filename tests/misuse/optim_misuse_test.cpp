@@ -773,3 +773,100 @@ TEST_CASE("resuming a solver from a step rule's saved state") {
       },
       {"the saved state belongs to another method ('adam', not 'steepest_descent')"});
 }
+
+namespace {
+// A two-block least-squares model on BatchObjective: y ≈ X·W + b.
+auto blocks_objective() {
+  optim::Parameters p;
+  p.add("W", Eigen::MatrixXd::Zero(2, 1)).add("b", Eigen::MatrixXd::Zero(1, 1));
+  auto loss = [](const optim::Blocks& q, const nabla::Mat& X, const Eigen::VectorXd& y) {
+    return nabla::mse(X * q["W"] + q["b"], Eigen::MatrixXd(y));
+  };
+  return optim::BatchObjective(p, design(10, 2), Eigen::VectorXd(Eigen::VectorXd::Ones(10)), loss);
+}
+std::string run_groups(std::vector<optim::ParameterGroup> groups) {
+  auto Q = blocks_objective();
+  optim::Options o{.stop = {.max_iterations = 3}};
+  o.groups = std::move(groups);
+  return stopped(optim::minimize(Q, Q.x0(), optim::Adam{.lr = 0.1}, o));
+}
+// A user rule without a weight_decay field.
+struct PlainStep {
+  static constexpr std::string_view name = "plain_step";
+  double lr = 0.1;
+  void init(optim::StepState& s, Eigen::Index n) const { s.buffers.assign(0, Eigen::VectorXd(n)); }
+  void step(optim::StepState& /*s*/, Eigen::VectorXd& x, const Eigen::VectorXd& g,
+            double eta) const {
+    x -= eta * g;
+  }
+};
+}  // namespace
+
+TEST_CASE("parameter groups naming a block that does not exist, or one twice") {
+  expect_throw<nabla::Error>(
+      [] {
+        return run_groups({{.blocks = {"W", "c"}}});
+      },
+      {"Options.groups[0]", "'c'", "W, b"});
+  expect_throw<nabla::Error>(
+      [] {
+        return run_groups({{.blocks = {"W"}}, {.blocks = {"b", "W"}, .frozen = true}});
+      },
+      {"Options.groups[1]: block 'W' is already in Options.groups[0]"});
+  expect_throw<nabla::Error>([] { return run_groups({{.blocks = {}}}); },
+                             {"Options.groups[0]: names no block"});
+}
+
+TEST_CASE("parameter groups with a negative lr_scale or weight_decay, or every block frozen") {
+  expect_throw<nabla::Error>([] { return run_groups({{.blocks = {"b"}, .lr_scale = -1.0}}); },
+                             {"Options.groups[0]: lr_scale = -1 must be >= 0 and finite"});
+  expect_throw<nabla::Error>([] { return run_groups({{.blocks = {"W"}, .weight_decay = -0.5}}); },
+                             {"Options.groups[0]: weight_decay = -0.5 must be >= 0 and finite"});
+  expect_throw<nabla::Error>(
+      [] {
+        return run_groups({{.blocks = {"W", "b"}, .frozen = true}});
+      },
+      {"Options.groups freezes every block: nothing to train"});
+}
+
+TEST_CASE(
+    "parameter groups on an objective without blocks, with a solver, or a rule without "
+    "weight_decay") {
+  expect_throw<nabla::Error>(
+      [] {
+        optim::Options o;
+        o.groups = {{.blocks = {"W"}, .frozen = true}};
+        return run(optim::Adam{.lr = 0.1}, o);
+      },
+      {"Options.groups names parameter blocks, but this objective has none"});
+  expect_throw<nabla::Error>(
+      [] {
+        auto Q = blocks_objective();
+        optim::Options o;
+        o.groups = {{.blocks = {"b"}, .frozen = true}};
+        return stopped(optim::minimize(Q, Q.x0(), optim::SteepestDescent{}, o));
+      },
+      {"Options.groups", "apply to step rules; steepest_descent is a solver"});
+  expect_throw<nabla::Error>(
+      [] {
+        auto Q = blocks_objective();
+        optim::Options o{.stop = {.max_iterations = 2}};
+        o.groups = {{.blocks = {"b"}, .weight_decay = 0.0}};
+        return stopped(optim::minimize(Q, Q.x0(), PlainStep{}, o));
+      },
+      {"Options.groups sets a weight_decay", "'plain_step' has no weight_decay field"});
+}
+
+TEST_CASE("resuming a grouped run with other groups") {
+  expect_throw<nabla::Error>(
+      [] {
+        auto Q = blocks_objective();
+        optim::Options o{.stop = {.max_iterations = 2}};
+        o.groups = {{.blocks = {"b"}, .lr_scale = 0.5}};
+        const optim::Result first = optim::minimize(Q, Q.x0(), optim::Adam{.lr = 0.1}, o);
+        optim::Options again{.stop = {.max_iterations = 4}};
+        again.resume_from = &first.state;
+        return stopped(optim::minimize(Q, Eigen::VectorXd(), optim::Adam{.lr = 0.1}, again));
+      },
+      {"the saved state has 2 parameter-group states but Options.groups makes 0"});
+}
