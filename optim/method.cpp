@@ -189,15 +189,60 @@ std::vector<Param<Nadam>> params_table() {
   t.push_back(NABLA_REAL(Nadam, "momentum_decay", momentum_decay));
   return t;
 }
+// A solver's `line_search` (line_search/line_search.hpp) as text: its kind, and c1 (both
+// searches), c2 (strong Wolfe), shrink (Armijo) and max_trials (both) of the active one.
+template <class M>
+std::vector<Param<M>> with_line_search(std::vector<Param<M>> t) {
+  t.push_back({"line_search", [](const M& m) { return std::string(m.line_search.name()); },
+               [](M& m, std::string_view text, std::string_view method) {
+                 if (text == "strong_wolfe")
+                   m.line_search.kind = LineSearch::Kind::StrongWolfe;
+                 else if (text == "armijo")
+                   m.line_search.kind = LineSearch::Kind::Armijo;
+                 else
+                   bad_value(method, "line_search", text, "strong_wolfe or armijo");
+               }});
+  t.push_back({"c1",
+               [](const M& m) {
+                 return text_of(m.line_search.kind == LineSearch::Kind::StrongWolfe
+                                    ? m.line_search.strong_wolfe.c1
+                                    : m.line_search.armijo.c1);
+               },
+               [](M& m, std::string_view text, std::string_view method) {
+                 m.line_search.strong_wolfe.c1 = m.line_search.armijo.c1 =
+                     parse_double(method, "c1", text);
+               }});
+  t.push_back(NABLA_REAL(M, "c2", line_search.strong_wolfe.c2));
+  t.push_back(NABLA_REAL(M, "shrink", line_search.armijo.shrink));
+  t.push_back({"max_trials",
+               [](const M& m) {
+                 return fmt::format("{}", m.line_search.kind == LineSearch::Kind::StrongWolfe
+                                              ? m.line_search.strong_wolfe.max_evaluations
+                                              : m.line_search.armijo.max_trials);
+               },
+               [](M& m, std::string_view text, std::string_view method) {
+                 m.line_search.strong_wolfe.max_evaluations = m.line_search.armijo.max_trials =
+                     parse_int(method, "max_trials", text);
+               }});
+  return t;
+}
 template <>
 std::vector<Param<SteepestDescent>> params_table() {
   using M = SteepestDescent;
-  return {NABLA_REAL(M, "initial_step", initial_step),
-          NABLA_REAL(M, "max_step", max_step),
-          NABLA_REAL(M, "gtol", gtol),
-          NABLA_REAL(M, "c1", line_search.c1),
-          NABLA_REAL(M, "shrink", line_search.shrink),
-          NABLA_COUNT(M, "max_trials", line_search.max_trials)};
+  return with_line_search<M>({NABLA_REAL(M, "initial_step", initial_step),
+                              NABLA_REAL(M, "max_step", max_step), NABLA_REAL(M, "gtol", gtol)});
+}
+template <>
+std::vector<Param<BFGS>> params_table() {
+  using M = BFGS;
+  return with_line_search<M>({NABLA_REAL(M, "gtol", gtol), NABLA_REAL(M, "ftol", ftol),
+                              NABLA_FLAG(M, "scale_initial_hessian", scale_initial_hessian)});
+}
+template <>
+std::vector<Param<LBFGS>> params_table() {
+  using M = LBFGS;
+  return with_line_search<M>(
+      {NABLA_COUNT(M, "m", m), NABLA_REAL(M, "gtol", gtol), NABLA_REAL(M, "ftol", ftol)});
 }
 
 #undef NABLA_REAL

@@ -34,6 +34,8 @@
 #include <nabla/optim/objectives/objective.hpp>
 #include <nabla/optim/run/options.hpp>
 #include <nabla/optim/run/result.hpp>
+#include <nabla/optim/solvers/bfgs.hpp>
+#include <nabla/optim/solvers/lbfgs.hpp>
 #include <nabla/optim/solvers/solver.hpp>
 #include <nabla/optim/solvers/solver_run.hpp>
 #include <nabla/optim/solvers/steepest_descent.hpp>
@@ -60,7 +62,9 @@ using MethodParams = std::map<std::string, std::string, std::less<>>;
   X(AMSGrad, "amsgrad")                     \
   X(Nadam, "nadam")                         \
   X(AdaMax, "adamax")                       \
-  X(SteepestDescent, "steepest_descent")
+  X(SteepestDescent, "steepest_descent")    \
+  X(BFGS, "bfgs")                           \
+  X(LBFGS, "lbfgs")
 // clang-format on
 
 namespace detail {

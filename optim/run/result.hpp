@@ -34,6 +34,12 @@ struct Result {
   RunState state;           // pass as Options::resume_from to continue the run
 
   [[nodiscard]] bool diverged() const noexcept { return stop_reason == StopReason::Diverged; }
+  // False when the run failed: it diverged (a non-finite start included) or its line search
+  // could not make progress. A budget or any criterion that was met is not a failure (scipy's
+  // `success` is false on a budget; compare stop_reason for that).
+  [[nodiscard]] bool success() const noexcept {
+    return stop_reason != StopReason::Diverged && stop_reason != StopReason::LineSearchFailed;
+  }
 };
 
 }  // namespace nabla::optim

@@ -1,7 +1,7 @@
 // Gradient descent with a line search: d = −∇Q, the step from the line search policy
-// (Backtracking, Armijo) — the first-order method of 000_…txt with the step chosen along the
-// ray instead of fixed. The first trial step is `initial_step`; afterwards it is
-// α_{k−1}·φ′_{k−1}(0)/φ′_k(0) (Nocedal & Wright, eq. 3.60: the same first-order change as the
+// (backtracking Armijo by default, or strong Wolfe) — the first-order method of 000_…txt with the
+// step chosen along the ray instead of fixed. The first trial step is `initial_step`; afterwards it
+// is α_{k−1}·φ′_{k−1}(0)/φ′_k(0) (Nocedal & Wright, eq. 3.60: the same first-order change as the
 // last step), capped at `max_step`. Converged when ‖∇Q‖_∞ ≤ gtol; a failed search ends the run
 // with StopReason::LineSearchFailed and its reason.
 #pragma once
@@ -14,8 +14,8 @@
 
 #include <nabla/autodiff/core/error.hpp>
 
-#include <nabla/optim/line_search/backtracking.hpp>
 #include <nabla/optim/line_search/line_function.hpp>
+#include <nabla/optim/line_search/line_search.hpp>
 #include <nabla/optim/objectives/capabilities.hpp>
 #include <nabla/optim/solvers/solver_run.hpp>
 
@@ -25,7 +25,7 @@ struct SteepestDescent {
   static constexpr std::string_view name = "steepest_descent";
   static constexpr Capabilities needs = Capability::Value | Capability::Gradient;
 
-  Backtracking line_search = {};
+  LineSearch line_search = LineSearch::backtracking();  // Armijo; LineSearch::wolfe() too
   double initial_step = 1.0;
   double max_step = 1e10;
   double gtol = 1e-5;  // ‖∇Q‖_∞ at which the run has converged (scipy's default)

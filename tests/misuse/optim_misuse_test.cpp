@@ -760,8 +760,12 @@ TEST_CASE("Options.evaluate_every = 0 and StopCriteria.divergence_growth = 0") {
 }
 
 TEST_CASE("a backtracking search with c1 outside (0, 1)") {
-  expect_throw<nabla::Error>([] { return run(optim::SteepestDescent{.line_search = {.c1 = 2.0}}); },
-                             {"Backtracking.c1 = 2 must be in (0, 1)"});
+  expect_throw<nabla::Error>(
+      [] {
+        return run(
+            optim::SteepestDescent{.line_search = optim::LineSearch::backtracking({.c1 = 2.0})});
+      },
+      {"Backtracking.c1 = 2 must be in (0, 1)"});
 }
 
 TEST_CASE("resuming a solver from a step rule's saved state") {

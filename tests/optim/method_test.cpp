@@ -106,7 +106,7 @@ struct MyNewton {
 
 TEST_CASE("every built-in method round-trips through its name and parameters") {
   const std::vector<std::string_view> names = opt::method_names();
-  CHECK(names.size() == 12);
+  CHECK(names.size() == 14);
   for (const std::string_view name : names) {
     CAPTURE(name);
     const opt::Method m = opt::method_from_name(name);
@@ -120,6 +120,27 @@ TEST_CASE("every built-in method round-trips through its name and parameters") {
   CHECK(opt::method_name(opt::method_from_name("GradientDescent")) == "gradient_descent");
   CHECK(opt::method_name(opt::method_from_name("AdamW")) == "adamw");
   CHECK(opt::method_name(opt::SteepestDescent{}) == "steepest_descent");
+}
+
+TEST_CASE("a solver's line search chosen by name") {
+  const opt::Method m = opt::method_from_name(
+      "lbfgs", {{"m", "5"}, {"line_search", "armijo"}, {"c1", "0.001"}, {"max_trials", "30"}});
+  const opt::LBFGS* l = m.get_if<opt::LBFGS>();
+  REQUIRE(l != nullptr);
+  CHECK(l->m == 5);
+  CHECK(l->line_search.kind == opt::LineSearch::Kind::Armijo);
+  CHECK(l->line_search.armijo.c1 == 0.001);
+  CHECK(l->line_search.armijo.max_trials == 30);
+  CHECK(opt::method_params(m).at("line_search") == "armijo");
+  CHECK(opt::method_params(opt::BFGS{}).at("line_search") == "strong_wolfe");
+  CHECK(opt::method_params(opt::BFGS{}).at("c2") == "0.9");
+  CHECK_THROWS_WITH_AS(
+      opt::method_from_name("bfgs", {{"line_search", "wolfe"}}),
+      doctest::Contains("bfgs.line_search = 'wolfe' is not strong_wolfe or armijo"), nabla::Error);
+  // Armijo L-BFGS still solves Rosenbrock (pairs with sᵀy <= 0 are skipped).
+  const auto r = opt::minimize(rosenbrock, rosenbrock_start, m, {.stop = {.max_iterations = 500}});
+  CHECK(r.stop_reason == opt::StopReason::Converged);
+  CHECK(r.value <= 1e-9);
 }
 
 TEST_CASE("parameters given by name build the same method as the typed fields") {
