@@ -83,6 +83,10 @@ constexpr std::pair<std::string_view, MomentumForm> momentum_forms[] = {
     {"torch", MomentumForm::Torch},
     {"gradient_velocity", MomentumForm::GradientVelocity},
     {"step_velocity", MomentumForm::StepVelocity}};
+constexpr std::pair<std::string_view, ConjugateGradient::Beta> cg_betas[] = {
+    {"fletcher_reeves", ConjugateGradient::Beta::FletcherReeves},
+    {"polak_ribiere_plus", ConjugateGradient::Beta::PolakRibierePlus},
+    {"hestenes_stiefel_plus", ConjugateGradient::Beta::HestenesStiefelPlus}};
 constexpr std::pair<std::string_view, NesterovForm> nesterov_forms[] = {
     {"torch", NesterovForm::Torch}, {"lookahead", NesterovForm::Lookahead}};
 
@@ -243,6 +247,17 @@ std::vector<Param<LBFGS>> params_table() {
   using M = LBFGS;
   return with_line_search<M>(
       {NABLA_COUNT(M, "m", m), NABLA_REAL(M, "gtol", gtol), NABLA_REAL(M, "ftol", ftol)});
+}
+template <>
+std::vector<Param<ConjugateGradient>> params_table() {
+  using M = ConjugateGradient;
+  return with_line_search<M>(
+      {Param<M>{"beta", [](const M& m) { return enum_text(m.beta, cg_betas); },
+                [](M& m, std::string_view t, std::string_view method) {
+                  m.beta = enum_value(method, "beta", t, cg_betas);
+                }},
+       NABLA_COUNT(M, "restart", restart), NABLA_REAL(M, "gtol", gtol),
+       NABLA_REAL(M, "ftol", ftol)});
 }
 
 #undef NABLA_REAL

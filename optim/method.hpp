@@ -35,6 +35,7 @@
 #include <nabla/optim/run/options.hpp>
 #include <nabla/optim/run/result.hpp>
 #include <nabla/optim/solvers/bfgs.hpp>
+#include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>
 #include <nabla/optim/solvers/solver.hpp>
 #include <nabla/optim/solvers/solver_run.hpp>
@@ -64,7 +65,8 @@ using MethodParams = std::map<std::string, std::string, std::less<>>;
   X(AdaMax, "adamax")                       \
   X(SteepestDescent, "steepest_descent")    \
   X(BFGS, "bfgs")                           \
-  X(LBFGS, "lbfgs")
+  X(LBFGS, "lbfgs")                         \
+  X(ConjugateGradient, "conjugate_gradient")
 // clang-format on
 
 namespace detail {

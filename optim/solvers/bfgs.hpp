@@ -2,7 +2,7 @@
 //   H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ,  ρ = 1 / yᵀs,
 // H₀ = I (optionally rescaled to (yᵀs / yᵀy)·I before the first update, eq. 6.20). The first step
 // is scaled instead: 1.01/‖∇Q₀‖, and each later first trial is scipy's interpolated one
-// (quasi_newton.hpp), so that on Rosenbrock from (−1.2, 1) the run takes scipy's BFGS's 32
+// (direction_method.hpp), so that on Rosenbrock from (−1.2, 1) the run takes scipy's BFGS's 32
 // iterations and 39 evaluations (38 and 45 with the H₀ rescaling). O(n²) memory and work per
 // iteration: for n up to a few thousand; L-BFGS beyond. gtol 1e-5 in ∞ as scipy's BFGS, which
 // has no ftol test (0).
@@ -15,7 +15,7 @@
 #include <nabla/optim/first_order/step_state.hpp>
 #include <nabla/optim/line_search/line_search.hpp>
 #include <nabla/optim/objectives/capabilities.hpp>
-#include <nabla/optim/solvers/quasi_newton.hpp>
+#include <nabla/optim/solvers/direction_method.hpp>
 #include <nabla/optim/solvers/solver_run.hpp>
 
 namespace nabla::optim {
@@ -45,6 +45,7 @@ class DenseInverseHessian {
   void direction(const Eigen::VectorXd& g, Eigen::VectorXd& d) const { d.noalias() = -H_ * g; }
   void update(const Eigen::VectorXd& s, const Eigen::VectorXd& y) {
     const double sy = s.dot(y);
+    if (!(sy > curvature_floor * y.squaredNorm())) return;  // keeps H positive definite
     if (!updated_ && scale_initial_) H_ *= sy / y.squaredNorm();
     // H⁺ = H − ρ(Hy sᵀ + s yᵀH) + (ρ²·yᵀHy + ρ) s sᵀ, H symmetric.
     hy_.noalias() = H_ * y;
@@ -76,7 +77,7 @@ class DenseInverseHessian {
 
 inline void BFGS::solve(SolverRun& run) const {
   detail::DenseInverseHessian model(run.size(), scale_initial_hessian);
-  detail::quasi_newton(run, model, line_search, gtol, ftol, true, "BFGS");
+  detail::direction_method(run, model, line_search, gtol, ftol, true, "BFGS");
 }
 
 }  // namespace nabla::optim

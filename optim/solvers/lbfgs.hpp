@@ -1,7 +1,7 @@
 // L-BFGS (Nocedal & Wright, Algorithm 7.4 and 7.5): the inverse Hessian from the last m pairs
 // (s, y) by the two-loop recursion, H₀ = γI with γ = sᵀy / yᵀy of the newest pair (eq. 7.20).
 // O(m·n) memory and work per iteration: the method for large n. The loop, line search and
-// stopping tests are quasi_newton.hpp's; defaults are scipy's L-BFGS-B (m = 10, gtol 1e-5 in ∞,
+// stopping tests are direction_method.hpp's; defaults are scipy's L-BFGS-B (m = 10, gtol 1e-5 in ∞,
 // ftol 2.2e-9 = factr 1e7 × machine ε).
 #pragma once
 
@@ -12,7 +12,7 @@
 #include <nabla/optim/first_order/step_state.hpp>
 #include <nabla/optim/line_search/line_search.hpp>
 #include <nabla/optim/objectives/capabilities.hpp>
-#include <nabla/optim/solvers/quasi_newton.hpp>
+#include <nabla/optim/solvers/direction_method.hpp>
 #include <nabla/optim/solvers/solver_run.hpp>
 
 namespace nabla::optim {
@@ -36,7 +36,9 @@ class LbfgsMemory {
   LbfgsMemory(Eigen::Index n, int m) : S_(n, m), Y_(n, m), rho_(m), alpha_(m) {}
   [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
   void reset() noexcept { count_ = 0; }
+  // The pair is kept only with positive curvature well above rounding (L-BFGS-B's test).
   void update(const Eigen::VectorXd& s, const Eigen::VectorXd& y) {
+    if (!(s.dot(y) > curvature_floor * y.squaredNorm())) return;
     const int m = static_cast<int>(S_.cols());
     newest_ = (newest_ + 1) % m;
     S_.col(newest_) = s;
@@ -86,7 +88,7 @@ class LbfgsMemory {
 inline void LBFGS::solve(SolverRun& run) const {
   if (m < 1) throw Error(fmt::format("nabla::optim::LBFGS: m = {} must be >= 1", m));
   detail::LbfgsMemory memory(run.size(), m);
-  detail::quasi_newton(run, memory, line_search, gtol, ftol, false, "LBFGS");
+  detail::direction_method(run, memory, line_search, gtol, ftol, false, "LBFGS");
 }
 
 }  // namespace nabla::optim

@@ -1,6 +1,7 @@
-// The loop BFGS and L-BFGS share (Nocedal & Wright, Algorithm 6.1 and 7.5): from (x, Q, ∇Q) take
-// d = −H∇Q from the method's inverse-Hessian model, a line search along d (strong Wolfe by
-// default, so that sᵀy > 0 and the update keeps H positive definite), then update the model with
+// The loop of the methods that choose a direction from a model and step along it by a line
+// search — BFGS, L-BFGS (Nocedal & Wright, Algorithm 6.1 and 7.5) and nonlinear conjugate
+// gradients (Algorithm 5.4): from (x, Q, ∇Q) take the model's direction d (−H∇Q, or −∇Q + βd⁻),
+// a line search along d (strong Wolfe by default, so that sᵀy > 0), then update the model with
 // s = x⁺ − x, y = ∇Q⁺ − ∇Q. The first step, and every step after a reset, is steepest descent of
 // length min(1, 1/‖∇Q‖₂) (scipy's L-BFGS-B); after that the first trial is α = 1, the
 // quasi-Newton step — or, for BFGS, scipy's interpolated first trial (below). A direction that is
@@ -24,17 +25,20 @@
 
 namespace nabla::optim::detail {
 
-// What a quasi-Newton method keeps: an inverse-Hessian model with
-//   bool empty()                        no curvature pair yet (d = −g)
-//   void reset()                        forget every pair
-//   void direction(g, d)                d = −H g
-//   void update(s, y)                   one pair, sᵀy > 0 (checked by the loop)
+// sᵀy must exceed this multiple of yᵀy for a quasi-Newton pair to be kept (machine ε).
+inline constexpr double curvature_floor = 2.220446049250313e-16;
+
+// What a direction method keeps, its model:
+//   bool empty()                        nothing learnt yet (its direction is −g)
+//   void reset()                        forget it (restart from −g)
+//   void direction(g, d)                the next direction at gradient g
+//   void update(s, y)                   the step taken and the change of gradient
 //   void save(StepState&), load(const StepState&)   the run state's memory
 // `interpolated_step`: the first trial is min(1, 2.02·(Q_{k−1} − Q_k)/φ′(0)) (scipy's BFGS; at the
 // start Q_{−1} = Q₀ + ‖∇Q₀‖/2, a first step of 1.01/‖∇Q₀‖) instead of 1.
 template <class Model>
-void quasi_newton(SolverRun& run, Model& model, const LineSearch& line_search, double gtol,
-                  double ftol, bool interpolated_step, std::string_view method) {
+void direction_method(SolverRun& run, Model& model, const LineSearch& line_search, double gtol,
+                      double ftol, bool interpolated_step, std::string_view method) {
   line_search.validate();
   if (!(gtol >= 0.0) || !(ftol >= 0.0))
     throw Error(
@@ -54,7 +58,7 @@ void quasi_newton(SolverRun& run, Model& model, const LineSearch& line_search, d
     model.direction(g, d);
     if (!(g.dot(d) < 0.0)) {
       model.reset();
-      d = -g;
+      model.direction(g, d);  // −g
     }
     LineFunction phi(run, x, q, g, d);
     double alpha0 = model.empty() ? std::min(1.0, 1.0 / g.norm()) : 1.0;
@@ -81,9 +85,7 @@ void quasi_newton(SolverRun& run, Model& model, const LineSearch& line_search, d
       q_new = run.value_gradient(x_new, g_new);
     s = x_new - x;
     y = g_new - g;
-    // The pair is kept only with positive curvature well above rounding (L-BFGS-B's test).
-    const double sy = s.dot(y);
-    if (sy > 2.220446049250313e-16 * y.squaredNorm()) model.update(s, y);
+    model.update(s, y);
     const double q_old = q;
     q_prev = q;
     x.swap(x_new);

@@ -1,9 +1,9 @@
-// BFGS, L-BFGS and the Moré–Thuente line search. Ceilings from scipy 1.10
+// BFGS, L-BFGS, nonlinear CG and the Moré–Thuente line search. Ceilings from scipy 1.10
 // (tests/optim/reference/scipy_rosenbrock.py printed scipy_rosenbrock.txt): on Rosenbrock from
-// (−1.2, 1) at gtol 1e-5 (∞-norm) no more iterations and evaluations than scipy's BFGS and
-// L-BFGS-B (m = 10), f ≤ max(1e-10, scipy's f); scipy's own CheckOptimize entropy problem within
-// the counts its test suite pins. Closed forms for the rest: an SPD quadratic's minimiser, the
-// generalised Rosenbrock's minimum 0 at (1, …, 1), the strong Wolfe conditions themselves.
+// (−1.2, 1) at gtol 1e-5 (∞-norm) no more iterations and evaluations than scipy's BFGS,
+// L-BFGS-B (m = 10) and CG, f ≤ max(1e-10, scipy's f); scipy's own CheckOptimize entropy problem
+// within the counts its test suite pins. Closed forms for the rest: an SPD quadratic's minimiser,
+// the generalised Rosenbrock's minimum 0 at (1, …, 1), the strong Wolfe conditions themselves.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -111,6 +111,24 @@ TEST_CASE("L-BFGS on Rosenbrock: no more than scipy's L-BFGS-B (m = 10)") {
   CHECK(r.value <= 1e-10);
 }
 
+TEST_CASE("conjugate gradients on Rosenbrock: no more than scipy's CG (Polak–Ribière+)") {
+  check_against_scipy("cg", opt::ConjugateGradient{});
+  const opt::Result r =
+      opt::minimize(rosenbrock, Eigen::Vector2d(-1.2, 1.0), opt::ConjugateGradient{});
+  CHECK(r.iterations <= 22);  // goldens that may not grow (scipy: 36 and 78)
+  CHECK(r.evaluations.values <= 68);
+  // Fletcher–Reeves (with Powell's restart) and Hestenes–Stiefel+ converge within scipy's counts.
+  for (const auto beta : {opt::ConjugateGradient::Beta::FletcherReeves,
+                          opt::ConjugateGradient::Beta::HestenesStiefelPlus}) {
+    const opt::Result b =
+        opt::minimize(rosenbrock, Eigen::Vector2d(-1.2, 1.0), opt::ConjugateGradient{.beta = beta});
+    CHECK(b.stop_reason == opt::StopReason::Converged);
+    CHECK(b.iterations <= 36);
+    CHECK(b.evaluations.values <= 78);
+    CHECK(b.value <= 1e-10);
+  }
+}
+
 TEST_CASE("scipy's CheckOptimize entropy problem within its pinned counts") {
   // log Σ exp(F x) − Kᵀx, F the 5×3 0/1 matrix of scipy's test, K = (1, 0.3, 0.5), x0 = 0.
   Eigen::MatrixXd F(5, 3);
@@ -121,6 +139,10 @@ TEST_CASE("scipy's CheckOptimize entropy problem within its pinned counts") {
     for (Eigen::Index i = 0; i < 5; ++i) z += exp(F(i, 0) * x[0] + F(i, 1) * x[1] + F(i, 2) * x[2]);
     return log(z) - (K[0] * x[0] + K[1] * x[1] + K[2] * x[2]);
   };
+  const opt::Result c = opt::minimize(entropy, VectorXd::Zero(3), opt::ConjugateGradient{});
+  MESSAGE("CG " << c.evaluations.values << " f / " << c.evaluations.gradients << " g");
+  CHECK(c.evaluations.values <= 9);
+  CHECK(c.evaluations.gradients <= 7);
   const opt::Result b = opt::minimize(entropy, VectorXd::Zero(3), opt::BFGS{});
   const opt::Result l = opt::minimize(entropy, VectorXd::Zero(3), opt::LBFGS{});
   MESSAGE("BFGS " << b.evaluations.values << " f / " << b.evaluations.gradients << " g; L-BFGS "
@@ -132,6 +154,7 @@ TEST_CASE("scipy's CheckOptimize entropy problem within its pinned counts") {
   const double f_star = scipy("entropy", "bfgs").f;
   CHECK(b.value == doctest::Approx(f_star).epsilon(1e-10));
   CHECK(l.value == doctest::Approx(f_star).epsilon(1e-10));
+  CHECK(c.value == doctest::Approx(f_star).epsilon(1e-10));
 }
 
 TEST_CASE("an SPD quadratic with condition number 1e3: BFGS and L-BFGS reach x* = A⁻¹b") {
@@ -165,6 +188,12 @@ TEST_CASE("an SPD quadratic with condition number 1e3: BFGS and L-BFGS reach x* 
                                        {.stop = {.max_iterations = 400}});
   CHECK(bf.stop_reason == opt::StopReason::Converged);
   CHECK((bf.x - x_star).lpNorm<Eigen::Infinity>() <= 1e-6);
+  const opt::Result cg =
+      opt::minimize(quadratic, VectorXd::Zero(50), opt::ConjugateGradient{.gtol = 1e-6},
+                    {.stop = {.max_iterations = 400}});
+  MESSAGE("nonlinear CG: " << cg.iterations << " iterations");
+  CHECK(cg.stop_reason == opt::StopReason::Converged);
+  CHECK((cg.x - x_star).lpNorm<Eigen::Infinity>() <= 1e-6);
 }
 
 TEST_CASE("generalised Rosenbrock n = 100 from (−1.2, 1, …): L-BFGS to f <= 1e-8") {
