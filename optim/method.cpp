@@ -259,6 +259,11 @@ std::vector<Param<ConjugateGradient>> params_table() {
        NABLA_COUNT(M, "restart", restart), NABLA_REAL(M, "gtol", gtol),
        NABLA_REAL(M, "ftol", ftol)});
 }
+template <>
+std::vector<Param<LinearConjugateGradient>> params_table() {
+  using M = LinearConjugateGradient;
+  return {NABLA_REAL(M, "rtol", rtol)};
+}
 
 #undef NABLA_REAL
 #undef NABLA_FLAG

@@ -37,6 +37,7 @@
 #include <nabla/optim/solvers/bfgs.hpp>
 #include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>
+#include <nabla/optim/solvers/linear_cg.hpp>
 #include <nabla/optim/solvers/solver.hpp>
 #include <nabla/optim/solvers/solver_run.hpp>
 #include <nabla/optim/solvers/steepest_descent.hpp>
@@ -66,7 +67,8 @@ using MethodParams = std::map<std::string, std::string, std::less<>>;
   X(SteepestDescent, "steepest_descent")    \
   X(BFGS, "bfgs")                           \
   X(LBFGS, "lbfgs")                         \
-  X(ConjugateGradient, "conjugate_gradient")
+  X(ConjugateGradient, "conjugate_gradient") \
+  X(LinearConjugateGradient, "linear_conjugate_gradient")
 // clang-format on
 
 namespace detail {

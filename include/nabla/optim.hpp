@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nabla/optim/line_search/backtracking.hpp>
+#include <nabla/optim/line_search/line_search.hpp>
 #include <nabla/optim/method.hpp>
 #include <nabla/optim/minimize.hpp>
 #include <nabla/optim/objectives/batch_objective.hpp>
@@ -17,6 +18,10 @@
 #include <nabla/optim/run/schedule.hpp>
 #include <nabla/optim/run/stop_criteria.hpp>
 #include <nabla/optim/run/stop_reason.hpp>
+#include <nabla/optim/solvers/bfgs.hpp>
+#include <nabla/optim/solvers/conjugate_gradient.hpp>
+#include <nabla/optim/solvers/lbfgs.hpp>
+#include <nabla/optim/solvers/linear_cg.hpp>
 #include <nabla/optim/solvers/solver.hpp>
 #include <nabla/optim/solvers/steepest_descent.hpp>
 #include <nabla/optim/tools/init.hpp>

@@ -34,11 +34,13 @@ struct Result {
   RunState state;           // pass as Options::resume_from to continue the run
 
   [[nodiscard]] bool diverged() const noexcept { return stop_reason == StopReason::Diverged; }
-  // False when the run failed: it diverged (a non-finite start included) or its line search
-  // could not make progress. A budget or any criterion that was met is not a failure (scipy's
-  // `success` is false on a budget; compare stop_reason for that).
+  // False when the run failed: it diverged (a non-finite start included), its line search could
+  // not make progress, or a method that needs a positive-definite Hessian met one that is not. A
+  // budget or any criterion that was met is not a failure (scipy's `success` is false on a budget;
+  // compare stop_reason for that).
   [[nodiscard]] bool success() const noexcept {
-    return stop_reason != StopReason::Diverged && stop_reason != StopReason::LineSearchFailed;
+    return stop_reason != StopReason::Diverged && stop_reason != StopReason::LineSearchFailed &&
+           stop_reason != StopReason::NegativeCurvature;
   }
 };
 

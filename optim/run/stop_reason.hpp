@@ -20,8 +20,9 @@ enum class StopReason {
   Callback,       // a callback asked to stop
   Diverged,       // the loss became NaN/Inf or exploded: lower the learning rate
   // Appended (values are stable):
-  LineSearchFailed,  // no step along the direction decreased Q enough (the message says why)
-  Converged,         // a solver's own convergence test held (the message says which)
+  LineSearchFailed,   // no step along the direction decreased Q enough (the message says why)
+  Converged,          // a solver's own convergence test held (the message says which)
+  NegativeCurvature,  // the Hessian (or operator) is not positive definite along a direction
 };
 
 // A short snake_case name ("max_iterations", "diverged", …), as used in CSV and tables.
@@ -40,6 +41,7 @@ constexpr std::string_view to_string(StopReason r) {
     case StopReason::Diverged: return "diverged";
     case StopReason::LineSearchFailed: return "line_search_failed";
     case StopReason::Converged: return "converged";
+    case StopReason::NegativeCurvature: return "negative_curvature";
   }
   return "unknown";
 }
