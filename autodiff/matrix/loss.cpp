@@ -55,21 +55,44 @@ class MseNode final : public ScalarNode {
 class BceNode final : public ScalarNode {
  public:
   BceNode(MatOperand z, MatOperand y) : z_(std::move(z)), y_(std::move(y)) {}
+  ~BceNode() override { detail::recycle(decay_); }
   [[nodiscard]] std::string_view name() const noexcept override {
     return "binary_cross_entropy_with_logits";
   }
+  // exp(−|z|), kept for backward() (when z is a variable).
+  [[nodiscard]] std::size_t bytes() const noexcept override {
+    return static_cast<std::size_t>(decay_.size()) * sizeof(double);
+  }
+  // One exp and one log1p per element: with e = exp(−|z|), softplus(z) = max(z, 0) + log1p(e)
+  // (math::softplus, bit for bit). When z is a variable e is kept, so that backward() finds
+  // σ(z) = 1/(1 + e) for z ≥ 0, e/(1 + e) below (math::sigmoid, bit for bit) with a division
+  // instead of a second exp; neither overflows for any z.
   double evaluate(const Tape* /*tape*/) override {
-    const Eigen::MatrixXd& z = z_.value();
-    const Eigen::MatrixXd& y = y_.value();
+    const Eigen::MatrixXd& zm = z_.value();
+    const Eigen::Index n = zm.size();
+    const double* z = zm.data();
+    const double* y = y_.value().data();
     double s = 0.0;
-    for (Eigen::Index k = 0; k < z.size(); ++k) s += math::softplus(z(k)) - y(k) * z(k);
-    return z.size() == 0 ? 0.0 : s / static_cast<double>(z.size());
+    if (z_.active()) {
+      detail::pooled_resize(decay_, zm.rows(), zm.cols());
+      double* d = decay_.data();
+      for (Eigen::Index k = 0; k < n; ++k) {
+        const double e = std::exp(-std::abs(z[k]));
+        d[k] = e;
+        s += ((z[k] > 0.0 ? z[k] : 0.0) + std::log1p(e)) - y[k] * z[k];
+      }
+    } else {
+      for (Eigen::Index k = 0; k < n; ++k) s += math::softplus(z[k]) - y[k] * z[k];
+    }
+    return n == 0 ? 0.0 : s / static_cast<double>(n);
   }
   void backward(double w, Tape& /*tape*/) override {
     const double s = w / static_cast<double>(z_.value().size());
     const double* z = z_.value().data();
     const double* y = y_.value().data();
-    z_.add_adjoint_each([=](Eigen::Index k) { return s * (math::sigmoid(z[k]) - y[k]); });
+    const double* d = decay_.data();
+    z_.add_adjoint_each(
+        [=](Eigen::Index k) { return s * ((z[k] >= 0.0 ? 1.0 : d[k]) / (1.0 + d[k]) - y[k]); });
     y_.add_adjoint_each([=](Eigen::Index k) { return -s * z[k]; });
   }
 
@@ -109,6 +132,7 @@ class BceNode final : public ScalarNode {
  private:
   MatOperand z_;
   MatOperand y_;
+  Eigen::MatrixXd decay_;  // exp(−|z|) of the last evaluation (empty when z is a constant)
 };
 
 class CrossEntropyNode final : public ScalarNode {
