@@ -218,6 +218,7 @@ std::vector<Param<M>> with_line_search(std::vector<Param<M>> t) {
                }});
   t.push_back(NABLA_REAL(M, "c2", line_search.strong_wolfe.c2));
   t.push_back(NABLA_REAL(M, "shrink", line_search.armijo.shrink));
+  t.push_back(NABLA_FLAG(M, "gradient_first", line_search.armijo.gradient_first));
   t.push_back({"max_trials",
                [](const M& m) {
                  return fmt::format("{}", m.line_search.kind == LineSearch::Kind::StrongWolfe
@@ -263,6 +264,83 @@ template <>
 std::vector<Param<LinearConjugateGradient>> params_table() {
   using M = LinearConjugateGradient;
   return {NABLA_REAL(M, "rtol", rtol)};
+}
+
+// A bound vector as text: "" (none), "0" (every coordinate) or "0,1,-inf" (per coordinate).
+std::string vector_text(const Eigen::VectorXd& v) {
+  std::string out;
+  for (Eigen::Index i = 0; i < v.size(); ++i) out += fmt::format("{}{}", i == 0 ? "" : ",", v[i]);
+  return out;
+}
+Eigen::VectorXd parse_vector(std::string_view method, std::string_view name,
+                             std::string_view text) {
+  std::vector<double> values;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    values.push_back(parse_double(method, name, text.substr(0, comma)));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
+}
+template <>
+std::vector<Param<LBFGSB>> params_table() {
+  using M = LBFGSB;
+  return {Param<M>{"lower", [](const M& m) { return vector_text(m.lower); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.lower = parse_vector(method, "lower", t);
+                   }},
+          Param<M>{"upper", [](const M& m) { return vector_text(m.upper); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.upper = parse_vector(method, "upper", t);
+                   }},
+          NABLA_COUNT(M, "m", m),
+          NABLA_REAL(M, "gtol", gtol),
+          NABLA_REAL(M, "ftol", ftol),
+          NABLA_REAL(M, "c1", c1),
+          NABLA_REAL(M, "shrink", shrink),
+          NABLA_COUNT(M, "max_trials", max_trials)};
+}
+template <>
+std::vector<Param<OWLQN>> params_table() {
+  using M = OWLQN;
+  return {NABLA_COUNT(M, "m", m),          NABLA_REAL(M, "gtol", gtol),
+          NABLA_REAL(M, "ftol", ftol),     NABLA_REAL(M, "c1", c1),
+          NABLA_REAL(M, "shrink", shrink), NABLA_COUNT(M, "max_trials", max_trials)};
+}
+template <>
+std::vector<Param<ProximalGradient>> params_table() {
+  using M = ProximalGradient;
+  return {NABLA_FLAG(M, "accelerated", accelerated), NABLA_REAL(M, "gtol", gtol),
+          NABLA_REAL(M, "lipschitz", lipschitz), NABLA_REAL(M, "decrease", decrease)};
+}
+template <>
+std::vector<Param<Newton>> params_table() {
+  using M = Newton;
+  return with_line_search<M>(
+      {NABLA_REAL(M, "gtol", gtol), NABLA_REAL(M, "ftol", ftol),
+       Param<M>{"modification",
+                [](const M& m) {
+                  return std::string(m.modification == M::Modification::Eigenvalues
+                                         ? "eigenvalues"
+                                         : "shifted_cholesky");
+                },
+                [](M& m, std::string_view t, std::string_view method) {
+                  if (t == "eigenvalues")
+                    m.modification = M::Modification::Eigenvalues;
+                  else if (t == "shifted_cholesky")
+                    m.modification = M::Modification::ShiftedCholesky;
+                  else
+                    bad_value(method, "modification", t, "eigenvalues or shifted_cholesky");
+                }},
+       NABLA_REAL(M, "shift", shift), NABLA_FLAG(M, "check_second_order", check_second_order)});
+}
+template <>
+std::vector<Param<NewtonCG>> params_table() {
+  using M = NewtonCG;
+  return with_line_search<M>(
+      {NABLA_REAL(M, "gtol", gtol), NABLA_REAL(M, "ftol", ftol),
+       NABLA_COUNT(M, "max_cg_iterations", max_cg_iterations),
+       NABLA_COUNT(M, "check_second_order_up_to", check_second_order_up_to)});
 }
 
 #undef NABLA_REAL

@@ -37,7 +37,12 @@
 #include <nabla/optim/solvers/bfgs.hpp>
 #include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>
+#include <nabla/optim/solvers/lbfgsb.hpp>
 #include <nabla/optim/solvers/linear_cg.hpp>
+#include <nabla/optim/solvers/newton.hpp>
+#include <nabla/optim/solvers/newton_cg.hpp>
+#include <nabla/optim/solvers/owlqn.hpp>
+#include <nabla/optim/solvers/proximal_gradient.hpp>
 #include <nabla/optim/solvers/solver.hpp>
 #include <nabla/optim/solvers/solver_run.hpp>
 #include <nabla/optim/solvers/steepest_descent.hpp>
@@ -68,7 +73,12 @@ using MethodParams = std::map<std::string, std::string, std::less<>>;
   X(BFGS, "bfgs")                           \
   X(LBFGS, "lbfgs")                         \
   X(ConjugateGradient, "conjugate_gradient") \
-  X(LinearConjugateGradient, "linear_conjugate_gradient")
+  X(LinearConjugateGradient, "linear_conjugate_gradient") \
+  X(Newton, "newton")                       \
+  X(NewtonCG, "newton_cg")                  \
+  X(LBFGSB, "lbfgsb")                       \
+  X(OWLQN, "owlqn")                         \
+  X(ProximalGradient, "proximal_gradient")
 // clang-format on
 
 namespace detail {

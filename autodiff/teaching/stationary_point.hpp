@@ -10,21 +10,9 @@
 #include <string_view>
 
 #include <nabla/autodiff/functional/hessian.hpp>
+#include <nabla/autodiff/teaching/stationary_kind.hpp>
 
 namespace nabla {
-
-enum class StationaryKind { NotStationary, LocalMinimum, LocalMaximum, Saddle, Undecided };
-
-constexpr std::string_view to_string(StationaryKind k) noexcept {
-  switch (k) {
-    case StationaryKind::NotStationary: return "not a stationary point";
-    case StationaryKind::LocalMinimum: return "local minimum";
-    case StationaryKind::LocalMaximum: return "local maximum";
-    case StationaryKind::Saddle: return "saddle point";
-    case StationaryKind::Undecided: return "undecided (a zero eigenvalue)";
-  }
-  return "?";
-}
 
 struct StationaryPoint {
   StationaryKind kind = StationaryKind::Undecided;

@@ -21,7 +21,12 @@
 #include <nabla/optim/solvers/bfgs.hpp>
 #include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>
+#include <nabla/optim/solvers/lbfgsb.hpp>
 #include <nabla/optim/solvers/linear_cg.hpp>
+#include <nabla/optim/solvers/newton.hpp>
+#include <nabla/optim/solvers/newton_cg.hpp>
+#include <nabla/optim/solvers/owlqn.hpp>
+#include <nabla/optim/solvers/proximal_gradient.hpp>
 #include <nabla/optim/solvers/solver.hpp>
 #include <nabla/optim/solvers/steepest_descent.hpp>
 #include <nabla/optim/tools/init.hpp>

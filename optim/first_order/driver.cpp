@@ -236,11 +236,15 @@ class Loop {
   }
   // ‖g‖ over the blocks that are trained.
   [[nodiscard]] double free_norm(const Eigen::VectorXd& g) const {
-    if (!has_frozen_) return g.norm();
-    double sq = 0.0;
+    const GradientNorm type = opt_.stop.gradient_norm_type;
+    if (!has_frozen_) return norm_of(g, type);
+    double sq = 0.0, max = 0.0;
     for (const GroupSegment& seg : segments_)
-      if (!seg.frozen) sq += g.segment(seg.offset, seg.size).squaredNorm();
-    return std::sqrt(sq);
+      if (!seg.frozen) {
+        sq += g.segment(seg.offset, seg.size).squaredNorm();
+        max = std::max(max, g.segment(seg.offset, seg.size).cwiseAbs().maxCoeff());
+      }
+    return type == GradientNorm::Infinity ? max : std::sqrt(sq);
   }
 
   // ---- per-update pieces ------------------------------------------------------------------

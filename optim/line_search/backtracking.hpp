@@ -20,6 +20,9 @@ struct Backtracking {
   double c1 = 1e-4;     // sufficient-decrease constant, in (0, 1)
   double shrink = 0.5;  // ρ, in (0, 1)
   int max_trials = 60;  // 0.5⁶⁰ ≈ 1e-18: below every useful step
+  // Evaluate the gradient with the first trial: Newton's first trial, α = 1, is usually
+  // accepted, and the solver then needs no second evaluation at the new point.
+  bool gradient_first = false;
 
   void validate() const {
     if (!(c1 > 0.0 && c1 < 1.0))
@@ -42,7 +45,9 @@ struct Backtracking {
     }
     double alpha = alpha0;
     for (out.trials = 1; out.trials <= max_trials; ++out.trials, alpha *= shrink) {
-      const double q = phi.value(alpha);
+      double slope_at_alpha = 0.0;
+      const double q = gradient_first && out.trials == 1 ? phi.value_slope(alpha, slope_at_alpha)
+                                                         : phi.value(alpha);
       if (!phi.trial_moved()) {
         out.failure = fmt::format(
             "backtracking reached a step (α = {:g}) that no longer changes x, after {} trials "

@@ -16,7 +16,7 @@ struct HistoryRow {
   std::int64_t iteration = 0;  // updates so far
   std::int64_t epoch = 0;      // completed passes over the data
   double loss = 0.0;           // Q(w) (NaN when not evaluated)
-  double gradient_norm = 0.0;  // ‖∇Q(w)‖ (NaN when not evaluated)
+  double gradient_norm = 0.0;  // ‖∇Q(w)‖ in StopCriteria::gradient_norm_type (NaN: not evaluated)
   double step_size = 0.0;      // η_t of the last update
   double step_norm = 0.0;      // ‖w_t − w_{t−1}‖ (over the epoch for stochastic rows)
   Eigen::VectorXd x;           // w, when HistoryOptions::record_x

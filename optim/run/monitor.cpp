@@ -142,7 +142,9 @@ bool Monitor::check(double q, double q_prev, double best_before, double gnorm, d
                 fmt::format("‖w_t − w_t−1‖ = {:.3g} < {:g}", step_norm, *s.step_norm));
   if (s.gradient_norm && gnorm < *s.gradient_norm)
     return fire(StopReason::GradientNorm,
-                fmt::format("‖∇Q‖ = {:.3g} < {:g}", gnorm, *s.gradient_norm));
+                fmt::format("‖∇Q‖{} = {:.3g} < {:g}",
+                            s.gradient_norm_type == GradientNorm::Infinity ? "∞" : "", gnorm,
+                            *s.gradient_norm));
   if (s.loss_below && q <= *s.loss_below)
     return fire(StopReason::LossBelow, fmt::format("Q = {:.10g} <= {:g}", q, *s.loss_below));
   if (s.loss_change && std::abs(q - q_prev) <= *s.loss_change)

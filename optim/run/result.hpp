@@ -6,7 +6,10 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
+
+#include <nabla/autodiff/teaching/stationary_kind.hpp>
 
 #include <nabla/optim/run/evaluations.hpp>
 #include <nabla/optim/run/history.hpp>
@@ -32,6 +35,11 @@ struct Result {
   Evaluations evaluations;  // what this call asked of the objective (nfev, njev, nhev, batches)
   std::string method;       // method_name() of the method that ran ("adam", "steepest_descent")
   RunState state;           // pass as Options::resume_from to continue the run
+  // The second-order check of 002_…txt at x, by the methods that have the Hessian (Newton,
+  // Newton–CG): ∇²Q's eigenvalues, ascending, and what they make of x (a local minimum when ∇Q
+  // vanishes and all are > 0). Empty for the other methods.
+  std::optional<StationaryKind> second_order;
+  Eigen::VectorXd hessian_eigenvalues;
 
   [[nodiscard]] bool diverged() const noexcept { return stop_reason == StopReason::Diverged; }
   // False when the run failed: it diverged (a non-finite start included), its line search could

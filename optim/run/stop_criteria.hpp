@@ -12,16 +12,26 @@
 
 namespace nabla::optim {
 
+// The norm ‖∇Q‖ is measured in, by StopCriteria::gradient_norm and the history's column:
+// Two (‖g‖₂, the default) or Infinity (max |gᵢ|, scipy's gtol and the solvers' own gtol).
+enum class GradientNorm { Two, Infinity };
+
+[[nodiscard]] inline double norm_of(const Eigen::VectorXd& g, GradientNorm type) {
+  if (type == GradientNorm::Two || g.size() == 0) return g.norm();
+  return g.lpNorm<Eigen::Infinity>();
+}
+
 struct StopCriteria {
   // The default of max_iterations: 1000 updates when max_epochs is not set, no iteration limit
   // when it is (`.max_epochs = 30` alone runs 30 epochs, however many updates they take).
   static constexpr std::int64_t automatic = -1;
-  std::int64_t max_iterations = automatic;   // parameter updates
-  std::int64_t max_epochs = 0;               // passes over the data; 0 = no limit
-  std::optional<double> step_norm = {};      // stop when ‖w_t − w_{t−1}‖ < ε
-  std::optional<double> gradient_norm = {};  // stop when ‖∇Q(w_t)‖ < ε
-  std::optional<double> loss_below = {};     // stop when Q(w_t) ≤ ε
-  std::optional<double> loss_change = {};    // stop when |Q_t − Q_{t−1}| ≤ ε
+  std::int64_t max_iterations = automatic;              // parameter updates
+  std::int64_t max_epochs = 0;                          // passes over the data; 0 = no limit
+  std::optional<double> step_norm = {};                 // stop when ‖w_t − w_{t−1}‖ < ε
+  std::optional<double> gradient_norm = {};             // stop when ‖∇Q(w_t)‖ < ε
+  GradientNorm gradient_norm_type = GradientNorm::Two;  // ‖·‖₂ or ‖·‖∞, here and in the history
+  std::optional<double> loss_below = {};                // stop when Q(w_t) ≤ ε
+  std::optional<double> loss_change = {};               // stop when |Q_t − Q_{t−1}| ≤ ε
   std::optional<double> loss_vs_best =
       {};  // stop when |Q(x_m) − Q(x_t)| ≤ ε, x_m the best before t
   // A metric of w (accuracy, R², …), evaluated like the loss and recorded in the history's

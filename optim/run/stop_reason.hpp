@@ -23,6 +23,7 @@ enum class StopReason {
   LineSearchFailed,   // no step along the direction decreased Q enough (the message says why)
   Converged,          // a solver's own convergence test held (the message says which)
   NegativeCurvature,  // the Hessian (or operator) is not positive definite along a direction
+  Stalled,            // Q stopped decreasing beyond rounding: more iterations cannot improve it
 };
 
 // A short snake_case name ("max_iterations", "diverged", …), as used in CSV and tables.
@@ -42,6 +43,7 @@ constexpr std::string_view to_string(StopReason r) {
     case StopReason::LineSearchFailed: return "line_search_failed";
     case StopReason::Converged: return "converged";
     case StopReason::NegativeCurvature: return "negative_curvature";
+    case StopReason::Stalled: return "stalled";
   }
   return "unknown";
 }

@@ -42,7 +42,9 @@ class DenseInverseHessian {
     H_.setIdentity();
     updated_ = false;
   }
-  void direction(const Eigen::VectorXd& g, Eigen::VectorXd& d) const { d.noalias() = -H_ * g; }
+  void direction(const Eigen::VectorXd& /*x*/, const Eigen::VectorXd& g, Eigen::VectorXd& d) const {
+    d.noalias() = -H_ * g;
+  }
   void update(const Eigen::VectorXd& s, const Eigen::VectorXd& y) {
     const double sy = s.dot(y);
     if (!(sy > curvature_floor * y.squaredNorm())) return;  // keeps H positive definite

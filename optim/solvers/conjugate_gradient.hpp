@@ -47,7 +47,7 @@ class ConjugateDirection {
     has_pair_ = false;
     since_restart_ = 0;
   }
-  void direction(const Eigen::VectorXd& g, Eigen::VectorXd& d) {
+  void direction(const Eigen::VectorXd& /*x*/, const Eigen::VectorXd& g, Eigen::VectorXd& d) {
     double b = 0.0;
     if (has_pair_ && (restart_ == 0 || ++since_restart_ < restart_)) {
       g_prev_ = g - y_;  // the previous gradient

@@ -46,7 +46,7 @@ class LbfgsMemory {
     rho_[newest_] = 1.0 / s.dot(y);
     count_ = std::min(count_ + 1, m);
   }
-  void direction(const Eigen::VectorXd& g, Eigen::VectorXd& d) {
+  void direction(const Eigen::VectorXd& /*x*/, const Eigen::VectorXd& g, Eigen::VectorXd& d) {
     d = -g;
     if (count_ == 0) return;
     const int m = static_cast<int>(S_.cols());

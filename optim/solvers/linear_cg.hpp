@@ -5,7 +5,9 @@
 //   linear_cg(A, b, x0, {…}, M)  A x = b with A, M any callables v ↦ A v, v ↦ M v;
 //   LinearConjugateGradient      a solver for minimize on a quadratic objective, A = ∇²Q by
 //                                Hessian–vector products, b = A x₀ − ∇Q(x₀); each CG iteration is
-//                                one iteration of the run, Q and ∇Q from the quadratic model.
+//                                one iteration of the run, Q and ∇Q from the quadratic model
+//                                (on a Q that is not quadratic: the minimiser of its model at
+//                                x₀, one Newton step solved by CG, and the model's values).
 // A direction with pᵀAp ≤ 0 (A not positive definite) stops with that reason instead of
 // dividing by it.
 #pragma once
@@ -119,7 +121,7 @@ struct LinearConjugateGradient {
                  fmt::format("‖∇Q‖ = {:.3g} <= rtol·‖∇Q(x₀)‖", std::sqrt(rr)));
         return;
       }
-      run.hessian_vector(x, p, Ap);
+      run.hessian_vector(x0, p, Ap);  // A = ∇²Q(x₀): the model's, whatever Q is
       const double pAp = p.dot(Ap);
       if (!(pAp > 0.0)) {
         run.stop(StopReason::NegativeCurvature,

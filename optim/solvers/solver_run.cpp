@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <nabla/autodiff/core/error.hpp>
+#include <nabla/autodiff/teaching/stationary_point.hpp>
 
 #include <nabla/optim/run/penalty.hpp>
 #include <nabla/optim/run/validate.hpp>
@@ -49,6 +50,30 @@ double SolverRun::value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
   return q;
 }
 
+double SolverRun::smooth_value(const Eigen::VectorXd& x) {
+  ++monitor_.evaluations().values;
+  Penalty l2 = opt_.penalty;
+  l2.l1 = 0.0;
+  return obj_.value(x) + detail::penalty_value(l2, x);
+}
+
+double SolverRun::smooth_value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+  ++monitor_.evaluations().values;
+  ++monitor_.evaluations().gradients;
+  Penalty l2 = opt_.penalty;
+  l2.l1 = 0.0;
+  const double q = obj_.value_gradient(x, g) + detail::penalty_value(l2, x);
+  detail::add_penalty_gradient(l2, x, g);
+  return q;
+}
+
+Eigen::VectorXd SolverRun::l1_weights() const {
+  Eigen::VectorXd w = Eigen::VectorXd::Constant(state_.x.size(), opt_.penalty.l1);
+  if (opt_.penalty.exclude && *opt_.penalty.exclude >= 0 && *opt_.penalty.exclude < w.size())
+    w[*opt_.penalty.exclude] = 0.0;
+  return w;
+}
+
 void SolverRun::hessian_vector(const Eigen::VectorXd& x, const Eigen::VectorXd& v,
                                Eigen::VectorXd& hv) {
   ++monitor_.evaluations().hessian_vectors;
@@ -66,7 +91,8 @@ void SolverRun::hessian(const Eigen::VectorXd& x, Eigen::MatrixXd& h) {
 
 bool SolverRun::start(const Eigen::VectorXd& x, double q, const Eigen::VectorXd& g) {
   const bool has_gradient = g.size() == x.size();
-  const double gnorm = has_gradient ? g.norm() : std::numeric_limits<double>::quiet_NaN();
+  const double gnorm = has_gradient ? norm_of(g, opt_.stop.gradient_norm_type)
+                                    : std::numeric_limits<double>::quiet_NaN();
   if (!std::isfinite(q) || (has_gradient && !g.allFinite())) {
     monitor_.diverge(q, 0.0, state_.x);
     monitor_.set_message(fmt::format(
@@ -106,7 +132,8 @@ bool SolverRun::accept(const Eigen::VectorXd& x, double q, const Eigen::VectorXd
     monitor_.set_final_value(state_.last_loss);
     return true;
   }
-  const double gnorm = has_gradient ? g.norm() : std::numeric_limits<double>::quiet_NaN();
+  const double gnorm = has_gradient ? norm_of(g, opt_.stop.gradient_norm_type)
+                                    : std::numeric_limits<double>::quiet_NaN();
   const double step_norm = (x - previous_x_).norm();
   state_.x = x;
   previous_x_ = x;
@@ -122,6 +149,17 @@ void SolverRun::stop(StopReason reason, std::string message) {
   monitor_.stop(reason, std::move(message));
 }
 
+void SolverRun::check_second_order(const Eigen::VectorXd& g, const Eigen::MatrixXd& h,
+                                   double gtol) {
+  if (!g.allFinite() || !h.allFinite()) return;
+  StationaryPoint p;
+  p.gradient = g;
+  p.hessian = h;
+  nabla::detail::classify(p, gtol, 1e-10);
+  second_order_ = p.kind;
+  hessian_eigenvalues_ = std::move(p.eigenvalues);
+}
+
 Result SolverRun::finish() {
   if (!monitor_.stopped())
     monitor_.stop(StopReason::Converged,
@@ -131,7 +169,18 @@ Result SolverRun::finish() {
     monitor_.record(state_.last_loss, last_gnorm_, last_step_size_, last_step_norm_, state_.x,
                     true);
   monitor_.progress_bar(state_.last_loss);
-  return monitor_.finish([this](const Eigen::VectorXd& x) { return value(x); });
+  Result r = monitor_.finish([this](const Eigen::VectorXd& x) { return value(x); });
+  if (second_order_) {
+    r.second_order = second_order_;
+    r.hessian_eigenvalues = std::move(hessian_eigenvalues_);
+    const Eigen::VectorXd& l = r.hessian_eigenvalues;
+    r.message += l.size() == 0 ? fmt::format("; second-order check: {}", to_string(*second_order_))
+                               : fmt::format(
+                                     "; second-order check: {} (∇²Q's eigenvalues in "
+                                     "[{:.3g}, {:.3g}])",
+                                     to_string(*second_order_), l[0], l[l.size() - 1]);
+  }
+  return r;
 }
 
 }  // namespace nabla::optim

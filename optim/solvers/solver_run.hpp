@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,12 @@ class SolverRun {
   double value(const Eigen::VectorXd& x);
   double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g);
   void hessian_vector(const Eigen::VectorXd& x, const Eigen::VectorXd& v, Eigen::VectorXd& hv);
+  // For the methods that treat Options::penalty's L1 part exactly (ProximalGradient, OWLQN):
+  // the objective with only the penalty's L2 part (counted as value_gradient), and the L1
+  // weight of each coordinate (0 for the excluded one).
+  double smooth_value(const Eigen::VectorXd& x);
+  double smooth_value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g);
+  [[nodiscard]] Eigen::VectorXd l1_weights() const;
   void hessian(const Eigen::VectorXd& x, Eigen::MatrixXd& h);
 
   // The start point's evaluation (g empty for a method without gradients). Returns true when
@@ -63,6 +70,9 @@ class SolverRun {
   // The solver ends the run (a failed line search, a converged simplex, …).
   void stop(StopReason reason, std::string message);
   [[nodiscard]] bool stopped() const noexcept { return monitor_.stopped(); }
+  // The second-order check at the last point (Result::second_order): stationary when
+  // ‖g‖∞ ≤ gtol, then the signs of the eigenvalues of the symmetric h decide.
+  void check_second_order(const Eigen::VectorXd& g, const Eigen::MatrixXd& h, double gtol);
 
   // For the method's Result: called by minimize after solve() returns.
   Result finish();
@@ -77,6 +87,8 @@ class SolverRun {
   double last_gnorm_ = 0.0;
   double last_step_size_ = 0.0;
   double last_step_norm_ = 0.0;
+  std::optional<StationaryKind> second_order_;
+  Eigen::VectorXd hessian_eigenvalues_;
 };
 
 }  // namespace nabla::optim
