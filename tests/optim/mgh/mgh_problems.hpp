@@ -316,7 +316,8 @@ inline std::vector<MghProblem> mgh_problems() {
     const Eigen::Index n = x0.size();
     return MghProblem{name, number, n, f, std::move(x0), std::move(f_star)};
   };
-  const Eigen::Index n = 10;  // of the variable-dimension problems but Watson, Powell, Chebyquad
+  constexpr Eigen::Index n =
+      10;  // of the variable-dimension problems but Watson, Powell, Chebyquad
   const auto powell_x0 = [](double j) {
     static constexpr double block[4] = {3.0, -1.0, 0.0, 1.0};
     return block[(static_cast<int>(j) - 1) % 4];
@@ -331,7 +332,7 @@ inline std::vector<MghProblem> mgh_problems() {
       problem("powell_badly_scaled", 3, powell_badly_scaled, vec({0.0, 1.0}), {0.0}),
       problem("box_3d", 12, box_3d, vec({0.0, 10.0, 20.0}), {0.0}),
       problem("variably_dimensioned", 25, variably_dimensioned,
-              fill(n, [n](double j) { return 1.0 - j / static_cast<double>(n); }), {0.0}),
+              fill(n, [](double j) { return 1.0 - j / static_cast<double>(n); }), {0.0}),
       // n = 6: 2.28767…e-3 (n = 9: 1.39976…e-6, n = 12: 4.72238…e-10).
       problem("watson", 20, watson, Eigen::VectorXd::Zero(6), {2.2876700535523838e-3}),
       // n = 10: 7.08765…e-5 (n = 4: 2.24997…e-5).
