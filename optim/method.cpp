@@ -313,6 +313,39 @@ std::vector<Param<ProximalGradient>> params_table() {
   return {NABLA_FLAG(M, "accelerated", accelerated), NABLA_REAL(M, "gtol", gtol),
           NABLA_REAL(M, "lipschitz", lipschitz), NABLA_REAL(M, "decrease", decrease)};
 }
+// An optional bound as text: "" (none) or a number.
+std::string optional_text(const std::optional<double>& v) {
+  return v ? text_of(*v) : std::string();
+}
+std::optional<double> parse_optional(std::string_view method, std::string_view name,
+                                     std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  return parse_double(method, name, text);
+}
+template <>
+std::vector<Param<GoldenSection>> params_table() {
+  using M = GoldenSection;
+  return {Param<M>{"lower", [](const M& m) { return optional_text(m.lower); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.lower = parse_optional(method, "lower", t);
+                   }},
+          Param<M>{"upper", [](const M& m) { return optional_text(m.upper); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.upper = parse_optional(method, "upper", t);
+                   }},
+          NABLA_REAL(M, "xtol", xtol), NABLA_REAL(M, "step", step)};
+}
+template <>
+std::vector<Param<NelderMead>> params_table() {
+  using M = NelderMead;
+  return {NABLA_FLAG(M, "adaptive", adaptive),
+          NABLA_REAL(M, "xatol", xatol),
+          NABLA_REAL(M, "fatol", fatol),
+          NABLA_COUNT(M, "max_evaluations", max_evaluations),
+          NABLA_COUNT(M, "max_iterations", max_iterations),
+          NABLA_REAL(M, "initial_step", initial_step),
+          NABLA_REAL(M, "zero_step", zero_step)};
+}
 template <>
 std::vector<Param<Newton>> params_table() {
   using M = Newton;

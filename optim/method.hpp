@@ -34,6 +34,8 @@
 #include <nabla/optim/objectives/objective.hpp>
 #include <nabla/optim/run/options.hpp>
 #include <nabla/optim/run/result.hpp>
+#include <nabla/optim/search/golden_section.hpp>
+#include <nabla/optim/search/nelder_mead.hpp>
 #include <nabla/optim/solvers/bfgs.hpp>
 #include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>
@@ -78,7 +80,9 @@ using MethodParams = std::map<std::string, std::string, std::less<>>;
   X(NewtonCG, "newton_cg")                  \
   X(LBFGSB, "lbfgsb")                       \
   X(OWLQN, "owlqn")                         \
-  X(ProximalGradient, "proximal_gradient")
+  X(ProximalGradient, "proximal_gradient")  \
+  X(NelderMead, "nelder_mead")              \
+  X(GoldenSection, "golden_section")
 // clang-format on
 
 namespace detail {
@@ -173,7 +177,7 @@ class MethodOf final : public MethodModel {
                                FirstOrderMethod{name(), needs(), static_cast<double>(m_.lr)},
                                options);
     } else {
-      SolverRun run(objective, x0, name(), needs(), options);
+      SolverRun run(objective, x0, name(), needs(), options, detail::descent_of<M>());
       m_.solve(run);
       return run.finish();
     }

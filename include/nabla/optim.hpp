@@ -18,6 +18,9 @@
 #include <nabla/optim/run/schedule.hpp>
 #include <nabla/optim/run/stop_criteria.hpp>
 #include <nabla/optim/run/stop_reason.hpp>
+#include <nabla/optim/search/bracket.hpp>
+#include <nabla/optim/search/golden_section.hpp>
+#include <nabla/optim/search/nelder_mead.hpp>
 #include <nabla/optim/solvers/bfgs.hpp>
 #include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>

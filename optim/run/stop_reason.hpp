@@ -24,6 +24,7 @@ enum class StopReason {
   Converged,          // a solver's own convergence test held (the message says which)
   NegativeCurvature,  // the Hessian (or operator) is not positive definite along a direction
   Stalled,            // Q stopped decreasing beyond rounding: more iterations cannot improve it
+  MaxEvaluations,     // a method's own evaluation budget is spent (zero-order methods)
 };
 
 // A short snake_case name ("max_iterations", "diverged", …), as used in CSV and tables.
@@ -44,6 +45,7 @@ constexpr std::string_view to_string(StopReason r) {
     case StopReason::Converged: return "converged";
     case StopReason::NegativeCurvature: return "negative_curvature";
     case StopReason::Stalled: return "stalled";
+    case StopReason::MaxEvaluations: return "max_evaluations";
   }
   return "unknown";
 }

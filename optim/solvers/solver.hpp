@@ -29,6 +29,15 @@ constexpr Capabilities needs_of() {
   else
     return Capability::Value | Capability::Gradient;
 }
+// A solver's static `descent` (false for zero-order and global methods: a worse trial is not
+// divergence); true when absent.
+template <class M>
+constexpr bool descent_of() {
+  if constexpr (requires { M::descent; })
+    return static_cast<bool>(M::descent);
+  else
+    return true;
+}
 }  // namespace detail
 
 }  // namespace nabla::optim
