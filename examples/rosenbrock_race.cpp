@@ -100,6 +100,11 @@ std::vector<Tuning> tuned() {
        S::constant(),
        "",
        "linear CG is for convex quadratics, which Rosenbrock is not"},
+      // The global methods search a box: [−2, 2]² around the start (−1.2, 1) and x* = (1, 1).
+      {"dual_annealing", {{"lower", "-2"}, {"upper", "2"}}, S::constant(), ""},
+      {"differential_evolution", {{"lower", "-2"}, {"upper", "2"}}, S::constant(), ""},
+      {"genetic_algorithm", {{"lower", "-2"}, {"upper", "2"}}, S::constant(), ""},
+      {"random_walk", {{"lower", "-2"}, {"upper", "2"}}, S::constant(), ""},
   };
 }
 

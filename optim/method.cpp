@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -346,6 +348,98 @@ std::vector<Param<NelderMead>> params_table() {
           NABLA_REAL(M, "initial_step", initial_step),
           NABLA_REAL(M, "zero_step", zero_step)};
 }
+// The box of the global methods: vectors as text, as LBFGSB's. M is a type and expr a member
+// path: neither takes parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define NABLA_BOX(M)                                                 \
+  Param<M>{"lower", [](const M& m) { return vector_text(m.lower); }, \
+           [](M& m, std::string_view t, std::string_view method) {   \
+             m.lower = parse_vector(method, "lower", t);             \
+           }},                                                       \
+      Param<M> {                                                     \
+    "upper", [](const M& m) { return vector_text(m.upper); },        \
+        [](M& m, std::string_view t, std::string_view method) {      \
+          m.upper = parse_vector(method, "upper", t);                \
+        }                                                            \
+  }
+#define NABLA_COUNT64(M, field, expr)                            \
+  Param<M> {                                                     \
+    field, [](const M& m) { return fmt::format("{}", m.expr); }, \
+        [](M& m, std::string_view t, std::string_view method) {  \
+          m.expr = parse_int64(method, field, t);                \
+        }                                                        \
+  }
+// NOLINTEND(bugprone-macro-parentheses)
+std::int64_t parse_int64(std::string_view method, std::string_view name, std::string_view text) {
+  const double v = parse_double(method, name, text);
+  if (!(std::abs(v) < 9.0e15) || v != std::floor(v)) bad_value(method, name, text, "an integer");
+  return static_cast<std::int64_t>(v);
+}
+template <>
+std::vector<Param<DualAnnealing>> params_table() {
+  using M = DualAnnealing;
+  return {NABLA_BOX(M),
+          NABLA_COUNT(M, "max_iterations", max_iterations),
+          NABLA_COUNT64(M, "max_evaluations", max_evaluations),
+          NABLA_REAL(M, "initial_temp", initial_temp),
+          NABLA_REAL(M, "restart_temp_ratio", restart_temp_ratio),
+          NABLA_REAL(M, "visit", visit),
+          NABLA_REAL(M, "accept", accept),
+          NABLA_FLAG(M, "local_search", local_search)};
+}
+template <>
+std::vector<Param<DifferentialEvolution>> params_table() {
+  using M = DifferentialEvolution;
+  return {NABLA_BOX(M),
+          NABLA_COUNT(M, "popsize", popsize),
+          NABLA_COUNT(M, "max_iterations", max_iterations),
+          NABLA_COUNT64(M, "max_evaluations", max_evaluations),
+          NABLA_REAL(M, "mutation_min", mutation_min),
+          NABLA_REAL(M, "mutation_max", mutation_max),
+          NABLA_REAL(M, "recombination", recombination),
+          NABLA_REAL(M, "tol", tol),
+          NABLA_REAL(M, "atol", atol),
+          NABLA_FLAG(M, "latin_hypercube", latin_hypercube),
+          NABLA_FLAG(M, "polish", polish)};
+}
+template <>
+std::vector<Param<GeneticAlgorithm>> params_table() {
+  using M = GeneticAlgorithm;
+  return {NABLA_BOX(M),
+          NABLA_COUNT(M, "population", population),
+          NABLA_COUNT(M, "max_generations", max_generations),
+          NABLA_COUNT64(M, "max_evaluations", max_evaluations),
+          NABLA_COUNT(M, "tournament", tournament),
+          NABLA_REAL(M, "alpha", alpha),
+          NABLA_REAL(M, "crossover_rate", crossover_rate),
+          NABLA_REAL(M, "mutation_rate", mutation_rate),
+          NABLA_REAL(M, "mutation_sigma", mutation_sigma),
+          NABLA_REAL(M, "final_sigma", final_sigma),
+          NABLA_COUNT(M, "elite", elite),
+          NABLA_COUNT(M, "stall_generations", stall_generations)};
+}
+template <>
+std::vector<Param<RandomWalk>> params_table() {
+  using M = RandomWalk;
+  return {NABLA_BOX(M), NABLA_REAL(M, "initial_step", initial_step), NABLA_REAL(M, "xtol", xtol),
+          NABLA_COUNT64(M, "max_evaluations", max_evaluations)};
+}
+template <>
+std::vector<Param<Brent>> params_table() {
+  using M = Brent;
+  return {Param<M>{"lower", [](const M& m) { return optional_text(m.lower); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.lower = parse_optional(method, "lower", t);
+                   }},
+          Param<M>{"upper", [](const M& m) { return optional_text(m.upper); },
+                   [](M& m, std::string_view t, std::string_view method) {
+                     m.upper = parse_optional(method, "upper", t);
+                   }},
+          NABLA_REAL(M, "xtol", xtol), NABLA_COUNT(M, "max_iterations", max_iterations),
+          NABLA_REAL(M, "step", step)};
+}
+#undef NABLA_BOX
+#undef NABLA_COUNT64
 template <>
 std::vector<Param<Newton>> params_table() {
   using M = Newton;

@@ -34,8 +34,13 @@
 #include <nabla/optim/objectives/objective.hpp>
 #include <nabla/optim/run/options.hpp>
 #include <nabla/optim/run/result.hpp>
+#include <nabla/optim/search/brent.hpp>
+#include <nabla/optim/search/differential_evolution.hpp>
+#include <nabla/optim/search/dual_annealing.hpp>
+#include <nabla/optim/search/genetic_algorithm.hpp>
 #include <nabla/optim/search/golden_section.hpp>
 #include <nabla/optim/search/nelder_mead.hpp>
+#include <nabla/optim/search/random_walk.hpp>
 #include <nabla/optim/solvers/bfgs.hpp>
 #include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>
@@ -82,7 +87,12 @@ using MethodParams = std::map<std::string, std::string, std::less<>>;
   X(OWLQN, "owlqn")                         \
   X(ProximalGradient, "proximal_gradient")  \
   X(NelderMead, "nelder_mead")              \
-  X(GoldenSection, "golden_section")
+  X(GoldenSection, "golden_section")        \
+  X(DualAnnealing, "dual_annealing")        \
+  X(DifferentialEvolution, "differential_evolution") \
+  X(GeneticAlgorithm, "genetic_algorithm")  \
+  X(RandomWalk, "random_walk")              \
+  X(Brent, "brent")
 // clang-format on
 
 namespace detail {

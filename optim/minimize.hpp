@@ -16,12 +16,17 @@
 
 #include <nabla/optim/method.hpp>
 #include <nabla/optim/objectives/full_objective.hpp>
+#include <nabla/optim/objectives/value_objective.hpp>
 
 namespace nabla::optim {
 
 template <class F>
 concept FullObjectiveFunction =
-    !std::derived_from<std::decay_t<F>, Objective> && std::invocable<F&, const VectorXv&>;
+    !std::derived_from<std::decay_t<F>, Objective> && std::invocable<F&, const VectorXv&> &&
+    // A function of Eigen::VectorXd returning double is value-only (Eigen would convert the
+    // VectorXv argument through Var's conversion): ValueObjective, below.
+    (std::same_as<std::invoke_result_t<F&, const VectorXv&>, Var> ||
+     !std::invocable<F&, const Eigen::VectorXd&>);
 
 namespace detail {
 // What an objective type provides whatever its values: O::static_capabilities when it says.
@@ -67,6 +72,23 @@ template <FullObjectiveFunction F, detail::MethodType M>
 Result minimize(F&& f, const Eigen::VectorXd& x0, M&& method, const Options& options = {}) {
   detail::check_capabilities<FullObjective<std::decay_t<F>>, std::decay_t<M>>();
   FullObjective<std::decay_t<F>> objective(std::forward<F>(f));
+  return run(objective, x0, Method(std::forward<M>(method)), options);
+}
+
+// A function of values only (const Eigen::VectorXd& → double): zero-order and global methods.
+// A generic lambda that nabla can record goes to the overloads above.
+template <class F>
+requires(ValueFunction<F> && !FullObjectiveFunction<F>) Result
+    minimize(F&& f, const Eigen::VectorXd& x0, const Method& method, const Options& options = {}) {
+  ValueObjective<std::decay_t<F>> objective(std::forward<F>(f), options.dimension);
+  return run(objective, x0, method, options);
+}
+
+template <class F, detail::MethodType M>
+requires(ValueFunction<F> && !FullObjectiveFunction<F>) Result
+    minimize(F&& f, const Eigen::VectorXd& x0, M&& method, const Options& options = {}) {
+  detail::check_capabilities<ValueObjective<std::decay_t<F>>, std::decay_t<M>>();
+  ValueObjective<std::decay_t<F>> objective(std::forward<F>(f), options.dimension);
   return run(objective, x0, Method(std::forward<M>(method)), options);
 }
 

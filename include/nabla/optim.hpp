@@ -1,15 +1,23 @@
 // nabla::optim: step rules and solvers behind minimize(), and everything around a fit.
 #pragma once
 
+#include <nabla/optim/estimators/estimator.hpp>
+#include <nabla/optim/estimators/r2_score.hpp>
+#include <nabla/optim/estimators/ridge.hpp>
+#include <nabla/optim/estimators/sgd_regressor.hpp>
 #include <nabla/optim/line_search/backtracking.hpp>
 #include <nabla/optim/line_search/line_search.hpp>
 #include <nabla/optim/method.hpp>
 #include <nabla/optim/minimize.hpp>
+#include <nabla/optim/model_selection/grid_search_cv.hpp>
+#include <nabla/optim/model_selection/kfold.hpp>
 #include <nabla/optim/objectives/batch_objective.hpp>
 #include <nabla/optim/objectives/finite_sum.hpp>
 #include <nabla/optim/objectives/full_objective.hpp>
 #include <nabla/optim/objectives/objective.hpp>
 #include <nabla/optim/objectives/parameters.hpp>
+#include <nabla/optim/objectives/value_objective.hpp>
+#include <nabla/optim/parallel/thread_pool.hpp>
 #include <nabla/optim/run/history.hpp>
 #include <nabla/optim/run/options.hpp>
 #include <nabla/optim/run/random.hpp>
@@ -19,8 +27,14 @@
 #include <nabla/optim/run/stop_criteria.hpp>
 #include <nabla/optim/run/stop_reason.hpp>
 #include <nabla/optim/search/bracket.hpp>
+#include <nabla/optim/search/brent.hpp>
+#include <nabla/optim/search/differential_evolution.hpp>
+#include <nabla/optim/search/dual_annealing.hpp>
+#include <nabla/optim/search/genetic_algorithm.hpp>
 #include <nabla/optim/search/golden_section.hpp>
+#include <nabla/optim/search/multistart.hpp>
 #include <nabla/optim/search/nelder_mead.hpp>
+#include <nabla/optim/search/random_walk.hpp>
 #include <nabla/optim/solvers/bfgs.hpp>
 #include <nabla/optim/solvers/conjugate_gradient.hpp>
 #include <nabla/optim/solvers/lbfgs.hpp>
@@ -35,3 +49,11 @@
 #include <nabla/optim/tools/init.hpp>
 #include <nabla/optim/tools/split.hpp>
 #include <nabla/optim/tools/standardize.hpp>
+#include <nabla/optim/tuning/bayesian_optimization.hpp>
+#include <nabla/optim/tuning/gaussian_process.hpp>
+#include <nabla/optim/tuning/grid_searcher.hpp>
+#include <nabla/optim/tuning/params.hpp>
+#include <nabla/optim/tuning/random_searcher.hpp>
+#include <nabla/optim/tuning/searcher.hpp>
+#include <nabla/optim/tuning/space.hpp>
+#include <nabla/optim/tuning/tune.hpp>

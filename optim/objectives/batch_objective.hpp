@@ -19,8 +19,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -57,6 +59,13 @@ class BatchObjective final : public Objective {
   }
 
   [[nodiscard]] std::int64_t samples() const override { return X_.rows(); }
+  // A copy for another thread: its own tape, and a copy of the data.
+  [[nodiscard]] std::unique_ptr<Objective> clone() const override {
+    if constexpr (std::is_copy_constructible_v<Loss>)
+      return std::make_unique<BatchObjective>(shapes_, X_, y_, loss_);
+    else
+      return nullptr;
+  }
   [[nodiscard]] Capabilities capabilities() const override { return static_capabilities; }
   [[nodiscard]] std::optional<Eigen::Index> dimension() const override { return shapes_.size(); }
   [[nodiscard]] const Parameters* parameter_blocks() const override { return &shapes_; }

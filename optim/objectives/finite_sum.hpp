@@ -14,7 +14,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -48,6 +50,13 @@ class FiniteSum final : public Objective {
   }
 
   [[nodiscard]] std::int64_t samples() const override { return X_.rows(); }
+  // A copy for another thread: its own tape, and a copy of the data.
+  [[nodiscard]] std::unique_ptr<Objective> clone() const override {
+    if constexpr (std::is_copy_constructible_v<Loss>)
+      return std::make_unique<FiniteSum>(X_, y_, loss_);
+    else
+      return nullptr;
+  }
   [[nodiscard]] Eigen::Index features() const { return X_.cols(); }
   [[nodiscard]] const RowMatrixXd& X() const { return X_; }
   [[nodiscard]] const Eigen::VectorXd& y() const { return y_; }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -61,6 +62,12 @@ class FullObjective final : public Objective {
     hv = nabla::hvp(f_, w, v);
   }
   void hessian(const Eigen::VectorXd& w, Eigen::MatrixXd& h) override { h = nabla::hessian(f_, w); }
+  [[nodiscard]] std::unique_ptr<Objective> clone() const override {
+    if constexpr (std::is_copy_constructible_v<F>)
+      return std::make_unique<FullObjective>(f_);
+    else
+      return nullptr;
+  }
   double batch_value_gradient(const Eigen::VectorXd&, std::span<const std::int64_t>,
                               Eigen::VectorXd&) override {
     throw Error(

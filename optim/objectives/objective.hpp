@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,6 +56,10 @@ class Objective {
   // A hint that `batch` comes next: a finite sum over data in memory starts loading those
   // samples so that a shuffled pass does not wait for memory at every sample.
   virtual void prefetch(std::span<const std::int64_t> /*batch*/) {}
+  // An independent copy (its own tape and buffers) for another thread: parallel methods call
+  // one copy per thread, never one objective from two threads. nullptr when the objective
+  // cannot be copied; those methods then run serially and say so once.
+  [[nodiscard]] virtual std::unique_ptr<Objective> clone() const { return nullptr; }
 };
 
 }  // namespace nabla::optim

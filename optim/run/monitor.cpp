@@ -33,6 +33,27 @@ bool Monitor::iteration_budget_spent() {
   return true;
 }
 
+bool Monitor::evaluation_budget_spent() {
+  const std::int64_t budget = opt_.stop.max_evaluations;
+  if (budget <= 0 || evaluations_.values < budget) return false;
+  stop(StopReason::MaxEvaluations,
+       fmt::format("reached the evaluation budget ({} values)", evaluations_.values));
+  return true;
+}
+
+double Monitor::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+bool Monitor::time_budget_spent() {
+  if (!opt_.stop.max_seconds) return false;
+  const double t = elapsed_seconds();
+  if (t < *opt_.stop.max_seconds) return false;
+  stop(StopReason::TimeLimit,
+       fmt::format("reached the time budget ({:.3g} s of {:g} s)", t, *opt_.stop.max_seconds));
+  return true;
+}
+
 bool Monitor::epoch_budget_spent() {
   if (opt_.stop.max_epochs <= 0 || state_.epoch < opt_.stop.max_epochs) return false;
   stop(StopReason::MaxEpochs, fmt::format("reached the epoch budget ({})", opt_.stop.max_epochs));

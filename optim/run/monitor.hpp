@@ -8,6 +8,8 @@
 
 #include <Eigen/Core>
 
+#include <chrono>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -39,6 +41,11 @@ class Monitor {
   // The budgets; each sets the stop reason when spent.
   bool iteration_budget_spent();
   bool epoch_budget_spent();
+  // StopCriteria::max_evaluations (value evaluations so far) and max_seconds (since the
+  // monitor was made).
+  bool evaluation_budget_spent();
+  bool time_budget_spent();
+  [[nodiscard]] double elapsed_seconds() const;
   [[nodiscard]] std::int64_t max_iterations() const noexcept { return max_iterations_; }
 
   // Divergence. `exploded` is the growth test on a full-objective value:
@@ -78,6 +85,7 @@ class Monitor {
   void set_final_value(double q) noexcept { final_value_ = q; }
   // This call's evaluations (a resumed run counts from zero again, as scipy counts per call).
   [[nodiscard]] Evaluations& evaluations() noexcept { return evaluations_; }
+  [[nodiscard]] const Evaluations& evaluations_const() const noexcept { return evaluations_; }
 
   // The Result; `value` evaluates Q at a point (the final x when its value is not known, the
   // averaged iterate), or is empty when the run does not evaluate.
@@ -99,6 +107,7 @@ class Monitor {
   History history_;
   double final_value_;
   Evaluations evaluations_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   // Validation and metric of the last check(), for the callbacks at the same iteration.
   std::int64_t measured_at_ = -1;
   double measured_validation_ = 0.0;

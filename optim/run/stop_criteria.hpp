@@ -25,8 +25,12 @@ struct StopCriteria {
   // The default of max_iterations: 1000 updates when max_epochs is not set, no iteration limit
   // when it is (`.max_epochs = 30` alone runs 30 epochs, however many updates they take).
   static constexpr std::int64_t automatic = -1;
-  std::int64_t max_iterations = automatic;              // parameter updates
-  std::int64_t max_epochs = 0;                          // passes over the data; 0 = no limit
+  std::int64_t max_iterations = automatic;  // parameter updates
+  std::int64_t max_epochs = 0;              // passes over the data; 0 = no limit
+  // Budgets of the methods that own their loop (solvers, zero-order and global search), checked
+  // after every accepted iterate: value evaluations (0 = no limit) and wall-clock seconds.
+  std::int64_t max_evaluations = 0;
+  std::optional<double> max_seconds = {};
   std::optional<double> step_norm = {};                 // stop when ‖w_t − w_{t−1}‖ < ε
   std::optional<double> gradient_norm = {};             // stop when ‖∇Q(w_t)‖ < ε
   GradientNorm gradient_norm_type = GradientNorm::Two;  // ‖·‖₂ or ‖·‖∞, here and in the history

@@ -24,7 +24,8 @@ enum class StopReason {
   Converged,          // a solver's own convergence test held (the message says which)
   NegativeCurvature,  // the Hessian (or operator) is not positive definite along a direction
   Stalled,            // Q stopped decreasing beyond rounding: more iterations cannot improve it
-  MaxEvaluations,     // a method's own evaluation budget is spent (zero-order methods)
+  MaxEvaluations,  // the evaluation budget is spent (StopCriteria::max_evaluations, a method's own)
+  TimeLimit,       // the wall-clock budget is spent (StopCriteria::max_seconds)
 };
 
 // A short snake_case name ("max_iterations", "diverged", …), as used in CSV and tables.
@@ -46,6 +47,7 @@ constexpr std::string_view to_string(StopReason r) {
     case StopReason::NegativeCurvature: return "negative_curvature";
     case StopReason::Stalled: return "stalled";
     case StopReason::MaxEvaluations: return "max_evaluations";
+    case StopReason::TimeLimit: return "time_limit";
   }
   return "unknown";
 }

@@ -142,7 +142,12 @@ bool SolverRun::accept(const Eigen::VectorXd& x, double q, const Eigen::VectorXd
   last_step_norm_ = step_norm;
   if (monitor_.accept(state_.x, q, gnorm, step_size, step_norm)) return true;
   if (monitor_.iteration_budget_spent()) return true;
-  return monitor_.epoch_budget_spent();
+  if (monitor_.epoch_budget_spent()) return true;
+  return out_of_budget();
+}
+
+bool SolverRun::out_of_budget() {
+  return monitor_.evaluation_budget_spent() || monitor_.time_budget_spent();
 }
 
 void SolverRun::stop(StopReason reason, std::string message) {

@@ -41,6 +41,8 @@ class SolverRun {
   [[nodiscard]] const Eigen::VectorXd& x0() const noexcept { return state_.x; }
   [[nodiscard]] Eigen::Index size() const noexcept { return state_.x.size(); }
   [[nodiscard]] const Options& options() const noexcept { return opt_; }
+  // What the objective evaluates (a global method's local search uses the gradient when there).
+  [[nodiscard]] Capabilities objective_capabilities() const { return obj_.capabilities(); }
   [[nodiscard]] std::int64_t iteration() const noexcept { return state_.iteration; }
   [[nodiscard]] bool resumed() const noexcept { return resumed_; }
   // The solver's own state (L-BFGS pairs, a simplex, …): saved with the run, handed back on
@@ -67,6 +69,14 @@ class SolverRun {
   // An accepted iterate: one iteration. Returns true when the run is over (a budget, a
   // criterion, a callback, or divergence — then x is the last finite iterate).
   bool accept(const Eigen::VectorXd& x, double q, const Eigen::VectorXd& g, double step_size);
+  // StopCriteria::max_evaluations or max_seconds is spent: the run is stopped (MaxEvaluations,
+  // TimeLimit) and true returned. accept() checks it; a method that evaluates many points per
+  // iteration (a population, a batch of trials) polls it between them.
+  bool out_of_budget();
+  [[nodiscard]] std::int64_t evaluations() const noexcept {
+    return monitor_.evaluations_const().values;
+  }
+  [[nodiscard]] double elapsed_seconds() const { return monitor_.elapsed_seconds(); }
   // The solver ends the run (a failed line search, a converged simplex, …).
   void stop(StopReason reason, std::string message);
   [[nodiscard]] bool stopped() const noexcept { return monitor_.stopped(); }

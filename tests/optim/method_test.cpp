@@ -106,7 +106,7 @@ struct MyNewton {
 
 TEST_CASE("every built-in method round-trips through its name and parameters") {
   const std::vector<std::string_view> names = opt::method_names();
-  CHECK(names.size() == 23);
+  CHECK(names.size() == 28);
   for (const std::string_view name : names) {
     CAPTURE(name);
     const opt::Method m = opt::method_from_name(name);
@@ -120,6 +120,35 @@ TEST_CASE("every built-in method round-trips through its name and parameters") {
   CHECK(opt::method_name(opt::method_from_name("GradientDescent")) == "gradient_descent");
   CHECK(opt::method_name(opt::method_from_name("AdamW")) == "adamw");
   CHECK(opt::method_name(opt::SteepestDescent{}) == "steepest_descent");
+}
+
+TEST_CASE("the global methods round-trip with their box and budgets") {
+  for (const std::string_view name :
+       {"dual_annealing", "differential_evolution", "genetic_algorithm", "random_walk", "brent"})
+    CHECK(opt::method_name(opt::method_from_name(name)) == name);
+  const opt::Method de =
+      opt::method_from_name("differential_evolution", {{"lower", "-1,2.5"},
+                                                       {"upper", "1,3"},
+                                                       {"max_evaluations", "123456789012"},
+                                                       {"polish", "false"},
+                                                       {"mutation_min", "0.6"}});
+  const opt::DifferentialEvolution* d = de.get_if<opt::DifferentialEvolution>();
+  REQUIRE(d != nullptr);
+  CHECK(d->lower == Eigen::Vector2d(-1, 2.5));
+  CHECK(d->upper == Eigen::Vector2d(1, 3));
+  CHECK(d->max_evaluations == 123456789012);
+  CHECK(!d->polish);
+  CHECK(d->mutation_min == 0.6);
+  const opt::Method again = opt::method_from_name(opt::method_name(de), opt::method_params(de));
+  CHECK(opt::method_params(again) == opt::method_params(de));
+  const opt::Method brent = opt::method_from_name("Brent", {{"lower", "-2"}, {"upper", "3"}});
+  REQUIRE(brent.get_if<opt::Brent>() != nullptr);
+  CHECK(brent.get_if<opt::Brent>()->lower == -2.0);
+  CHECK(opt::method_params(brent).at("upper") == "3");
+  CHECK(opt::method_params(opt::DualAnnealing{}).at("visit") == "2.62");
+  CHECK_THROWS_WITH_AS(opt::method_from_name("genetic_algorithm", {{"elite", "2.5"}}),
+                       doctest::Contains("genetic_algorithm.elite = '2.5' is not an integer"),
+                       nabla::Error);
 }
 
 TEST_CASE("a solver's line search chosen by name") {

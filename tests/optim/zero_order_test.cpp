@@ -142,3 +142,20 @@ TEST_CASE("bracket_minimum: downhill from a start point, either direction; unbou
   CHECK_FALSE(down.found);
   CHECK(down.evaluations == 20);
 }
+
+TEST_CASE("StopCriteria's evaluation and time budgets stop a solver with their reasons") {
+  auto f = [](const VectorXd& x) { return (x.array() - 3.0).square().sum(); };
+  const VectorXd x0 = VectorXd::Zero(4);
+  const auto counted = opt::minimize(f, x0, opt::NelderMead{}, {.stop = {.max_evaluations = 60}});
+  CHECK(counted.stop_reason == opt::StopReason::MaxEvaluations);
+  // Checked after each accepted iterate: at most one iteration's evaluations (a shrink: n + 2)
+  // past the budget.
+  CHECK(counted.evaluations.values >= 60);
+  CHECK(counted.evaluations.values <= 60 + 6);
+  CHECK(counted.message.find("evaluation budget") != std::string::npos);
+  const auto timed = opt::minimize(f, x0, opt::NelderMead{}, {.stop = {.max_seconds = 0.0}});
+  CHECK(timed.stop_reason == opt::StopReason::TimeLimit);
+  CHECK(timed.iterations == 1);
+  // The value-only overload refuses a method that needs gradients before any evaluation.
+  CHECK_THROWS_AS(opt::minimize(f, x0, opt::Method(opt::LBFGS{})), nabla::Error);
+}
