@@ -73,7 +73,9 @@ class GaussianProcess {
   Eigen::MatrixXd X_;
   Eigen::VectorXd y_;  // normalised
   double y_mean_ = 0.0, y_std_ = 1.0;
-  Eigen::LLT<Eigen::MatrixXd> llt_;
+  // Computed on an empty matrix so that its info() is set: Eigen's default constructor leaves
+  // it uninitialised, and moving the GP (BayesianOptimization::ask) would read it.
+  Eigen::LLT<Eigen::MatrixXd> llt_{Eigen::MatrixXd()};
   Eigen::VectorXd alpha_;
   double lml_ = 0.0;
 };
