@@ -101,7 +101,7 @@ Eigen::VectorXd BayesianOptimization::propose(const std::vector<Eigen::VectorXd>
     } else {
       // Three scales around the best points: EI's maximum near the incumbent is often narrow.
       static constexpr double scales[3] = {0.05, 0.01, 0.002};
-      const Eigen::VectorXd c = taken[by_score[i % centres]];
+      const Eigen::VectorXd& c = taken[by_score[i % centres]];
       const double sigma = scales[(i / centres) % 3];
       for (Eigen::Index k = 0; k < d; ++k)
         C(r, k) = std::clamp(c[k] + sigma * rng_.normal(), 0.0, 1.0);
@@ -143,7 +143,8 @@ Eigen::VectorXd BayesianOptimization::propose(const std::vector<Eigen::VectorXd>
   }
   std::stable_sort(pool.begin(), pool.end(), by_ei);
   // The best that is not a point already evaluated or chosen (rounding can land on one).
-  for (const auto& [ei, u] : pool) {
+  for (const auto& entry : pool) {
+    const Eigen::VectorXd& u = entry.second;
     const bool seen = std::any_of(taken.begin(), taken.end(), [&](const Eigen::VectorXd& t) {
       return (t - u).lpNorm<Eigen::Infinity>() < 1e-12;
     });
