@@ -4,8 +4,11 @@
 #pragma once
 
 #include <nabla/autodiff/matrix/arithmetic.hpp>
+#include <nabla/autodiff/matrix/blas.hpp>
+#include <nabla/autodiff/matrix/dropout.hpp>
 #include <nabla/autodiff/matrix/elementwise.hpp>
 #include <nabla/autodiff/matrix/loss.hpp>
 #include <nabla/autodiff/matrix/mat.hpp>
+#include <nabla/autodiff/matrix/normalization.hpp>
 #include <nabla/autodiff/matrix/reduction.hpp>
 #include <nabla/autodiff/matrix/slicing.hpp>

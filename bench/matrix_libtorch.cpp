@@ -1,6 +1,7 @@
 // libtorch autograd on the issue-3 workloads, interleaved with nabla and the hand-written Eigen
-// gradients in one process: least squares (l = 10⁵, d = 100) and the 784–128–10 tanh MLP with
-// softmax cross-entropy (batch 256). Not built by meson (libtorch headers take ~30 s to compile);
+// gradients in one process: least squares (l = 10⁵, d = 100), the 784–128–10 tanh MLP with
+// softmax cross-entropy (batch 256) and batch normalization forward + backward (256 × 1024,
+// training mode; issue 13). Not built by meson (libtorch headers take ~30 s to compile);
 // the command is in bench/README.md. Run single-threaded with the serial OpenBLAS.
 #include <torch/torch.h>
 
@@ -9,6 +10,7 @@
 #include <nabla/autodiff/matrix.hpp>
 #include <vector>
 
+#include "batch_norm_workload.hpp"
 #include "matrix_ab.hpp"
 
 using Eigen::MatrixXd;
@@ -140,6 +142,34 @@ int main(int argc, char** argv) {
                             nabla::bench::interleave(hand, torch_step, pairs));
     nabla::bench::print_row("784-128-10, b=256", "nabla Mat", "libtorch autograd",
                             nabla::bench::interleave(tape, torch_step, pairs));
+  }
+  {
+    nabla::bench::BatchNormWorkload w;
+    const torch::Tensor Xt = to_tensor(w.X), Gt = to_tensor(w.G);
+    const torch::Tensor gt = to_tensor(w.gamma).reshape({w.c}),
+                        bt = to_tensor(w.beta).reshape({w.c});
+    torch::Tensor rm = torch::zeros({w.c}, torch::kFloat64),
+                  rv = torch::ones({w.c}, torch::kFloat64);
+    torch::Tensor gx_torch;
+    auto torch_bn = [&] {
+      auto x = Xt.clone().set_requires_grad(true);
+      auto g = gt.clone().set_requires_grad(true);
+      auto b = bt.clone().set_requires_grad(true);
+      auto y = torch::batch_norm(x, g, b, rm, rv, /*training=*/true, 0.1, w.eps, false);
+      (y * Gt).sum().backward();
+      gx_torch = x.grad();
+    };
+    w.hand();
+    w.tape();
+    torch_bn();
+    fmt::print("batch norm: |gX_torch − hand|∞ = {:.2e}, |gX_nabla − hand|∞ = {:.2e}\n",
+               (torch::abs(gx_torch - to_tensor(w.gx))).max().item<double>(),
+               (w.g_nabla[0] - w.gx).cwiseAbs().maxCoeff());
+    nabla::bench::print_header("batch norm forward + backward vs libtorch");
+    nabla::bench::print_row("256×1024 training", "hand-written", "libtorch autograd",
+                            nabla::bench::interleave([&] { w.hand(); }, torch_bn, pairs));
+    nabla::bench::print_row("256×1024 training", "nabla Mat", "libtorch autograd",
+                            nabla::bench::interleave([&] { w.tape(); }, torch_bn, pairs));
   }
   return 0;
 }

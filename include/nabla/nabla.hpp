@@ -9,6 +9,7 @@
 #include <nabla/autodiff/core/dual.hpp>
 #include <nabla/autodiff/core/error.hpp>
 #include <nabla/autodiff/core/extension.hpp>
+#include <nabla/autodiff/core/mode.hpp>
 #include <nabla/autodiff/core/op.hpp>
 #include <nabla/autodiff/core/op_rules.hpp>
 #include <nabla/autodiff/core/scoped_tape.hpp>
@@ -25,10 +26,13 @@
 #include <nabla/autodiff/functional/vjp.hpp>
 #include <nabla/autodiff/matrix.hpp>
 #include <nabla/autodiff/matrix/arithmetic.hpp>
+#include <nabla/autodiff/matrix/blas.hpp>
+#include <nabla/autodiff/matrix/dropout.hpp>
 #include <nabla/autodiff/matrix/elementwise.hpp>
 #include <nabla/autodiff/matrix/loss.hpp>
 #include <nabla/autodiff/matrix/mat.hpp>
 #include <nabla/autodiff/matrix/node.hpp>
+#include <nabla/autodiff/matrix/normalization.hpp>
 #include <nabla/autodiff/matrix/reduction.hpp>
 #include <nabla/autodiff/matrix/slicing.hpp>
 #include <nabla/autodiff/matrix/solve.hpp>

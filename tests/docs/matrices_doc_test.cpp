@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <nabla/autodiff.hpp>
 #include <nabla/autodiff/matrix.hpp>
 #include <vector>
@@ -85,4 +86,30 @@ TEST_CASE("docs/matrices.md block 3: Hessians of Mat losses in vec order") {
   Eigen::MatrixXd want_W(4, 4);
   want_W << 10, 0, 4, 0, 0, 10, 0, 4, 4, 0, 2, 0, 0, 4, 0, 2;
   CHECK((nabla::hessian(g, Eigen::MatrixXd::Identity(2, 2)) - want_W).norm() <= 1e-13);
+}
+
+TEST_CASE("docs/matrices.md block 4: batch_norm, its statistics and evaluation mode") {
+  // docs/matrices.md, block 4:
+  nabla::BatchNormStats stats(2);  // 2 channels: running mean 0, running variance 1
+  Eigen::MatrixXd X(4, 2);
+  X << 1, 10, 2, 20, 3, 30, 4, 40;
+  nabla::StatisticsUpdates updates;
+  Eigen::MatrixXd Y;
+  {
+    nabla::StatisticsCapture capture(updates);  // this evaluation's batch statistics count
+    Y = nabla::batch_norm(nabla::constant(X), stats).value();
+  }
+  // Y's columns are both (−1.3416, −0.4472, 0.4472, 1.3416): (x − μ)/√(σ²_b + eps)
+  updates.commit();  // running_mean = 0.1·(2.5, 25), running_var = 0.9 + 0.1·(1.6667, 166.67)
+  nabla::TrainModeScope evaluation(nabla::TrainMode::Evaluation);
+  const Eigen::MatrixXd Z = nabla::batch_norm(nabla::constant(X), stats).value();
+  // Z(0, 0) = (1 − 0.25)/√(1.0667 + 1e-5) = 0.72618
+  // end of block 4
+  CHECK(Y(0, 0) == doctest::Approx(-1.5 / std::sqrt(1.25 + 1e-5)).epsilon(1e-15));
+  CHECK(Y(0, 1) == doctest::Approx(-15.0 / std::sqrt(125.0 + 1e-5)).epsilon(1e-15));
+  CHECK(Y(1, 0) == doctest::Approx(-0.44721).epsilon(1e-5));
+  CHECK(stats.running_mean(1) == doctest::Approx(2.5).epsilon(1e-15));
+  CHECK(stats.running_var(1) == doctest::Approx(0.9 + 0.1 * 500.0 / 3.0).epsilon(1e-15));
+  CHECK(Z(0, 0) == doctest::Approx(0.75 / std::sqrt(0.9 + 0.1 * 5.0 / 3.0 + 1e-5)).epsilon(1e-15));
+  CHECK(Z(0, 0) == doctest::Approx(0.72618).epsilon(1e-5));
 }

@@ -185,7 +185,9 @@ TEST_CASE("an SPD quadratic with condition number 1e3: BFGS and L-BFGS reach x* 
   VectorXd lambda(50), b(50);
   for (int i = 0; i < 50; ++i) lambda[i] = std::pow(10.0, 3.0 * i / 49.0);
   for (int i = 0; i < 50; ++i) b[i] = normal(gen);
-  const Eigen::MatrixXd A = Q * lambda.asDiagonal() * Q.transpose();
+  const Eigen::MatrixXd QLQ = Q * lambda.asDiagonal() * Q.transpose();
+  const Eigen::MatrixXd A =
+      0.5 * (QLQ + QLQ.transpose());  // exactly symmetric, whichever product kernel
   const VectorXd x_star = A.ldlt().solve(b);
   auto quadratic = [&](const VectorXv& x) {
     Var s = 0.0;
@@ -209,8 +211,13 @@ TEST_CASE("an SPD quadratic with condition number 1e3: BFGS and L-BFGS reach x* 
   const opt::Result cg =
       opt::minimize(quadratic, VectorXd::Zero(50), opt::ConjugateGradient{.gtol = 1e-6},
                     {.stop = {.max_iterations = 400}});
-  MESSAGE("nonlinear CG: " << cg.iterations << " iterations");
-  CHECK(cg.stop_reason == opt::StopReason::Converged);
+  MESSAGE("nonlinear CG: " << cg.iterations << " iterations: " << cg.message);
+  // Near ‖∇Q‖∞ = 1e-6 the decrease left, ½·eᵀAe ≈ 1e-13, is a few ulp of Q(x) ≈ −20, so whether
+  // the last line search still sees it depends on the rounding of A (Eigen's or BLAS's product
+  // kernel): a precision stop is as good as gtol there, if the gradient is in fact that small.
+  CHECK((cg.stop_reason == opt::StopReason::Converged ||
+         cg.stop_reason == opt::StopReason::LineSearchFailed));
+  CHECK((A * cg.x - b).lpNorm<Eigen::Infinity>() <= 2e-6);
   CHECK((cg.x - x_star).lpNorm<Eigen::Infinity>() <= 1e-6);
 }
 

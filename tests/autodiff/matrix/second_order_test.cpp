@@ -1,6 +1,7 @@
 // Forward mode (jvp) and second order (hvp, hessian) through the matrix operations whose
 // tangent and dual hooks are closed forms: norm, log_sum_exp, the axis reductions and
-// (log-)softmax, c ÷ A, hinge, binary cross-entropy, solve, log_det and the sparse product.
+// (log-)softmax, c ÷ A, hinge, binary cross-entropy, solve, log_det, the sparse product,
+// batch_norm and dropout.
 // Each is checked against central differences of the value and of the gradient, against
 // gradient·v, and (where it can be written) against the same function written element by
 // element with Var, whose derivatives come from the scalar rule table.
@@ -11,10 +12,13 @@
 #include <functional>
 #include <memory>
 #include <nabla/autodiff.hpp>
+#include <nabla/autodiff/core/mode.hpp>
 #include <nabla/autodiff/functional/hessian.hpp>
 #include <nabla/autodiff/functional/hvp.hpp>
 #include <nabla/autodiff/functional/jvp.hpp>
 #include <nabla/autodiff/matrix.hpp>
+#include <nabla/autodiff/matrix/dropout.hpp>
+#include <nabla/autodiff/matrix/normalization.hpp>
 #include <nabla/autodiff/matrix/solve.hpp>
 #include <nabla/autodiff/matrix/sparse.hpp>
 #include <nabla/autodiff/matrix/user_function.hpp>
@@ -440,6 +444,94 @@ TEST_CASE("sparse product: linear in the dense operand") {
   exact.block(0, 0, 3, 3) = dense.transpose() * dense;
   exact.block(3, 3, 3, 3) = dense.transpose() * dense;
   CHECK((h - exact).norm() <= 1e-14 * exact.norm());
+}
+
+// batch_norm written element by element: per column, mean and biased variance of the batch
+// (training) or the given running statistics (evaluation), then γ·x̂ + β.
+MatrixXv batch_norm_twin(const MatrixXv& x, const MatrixXv* gamma, const MatrixXv* beta,
+                         bool training, const nabla::BatchNormStats& stats) {
+  const Eigen::Index n = x.rows();
+  MatrixXv y(n, x.cols());
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    Var mean = stats.running_mean(j), var = stats.running_var(j);
+    if (training) {
+      mean = 0.0;
+      for (Eigen::Index i = 0; i < n; ++i) mean = mean + x(i, j);
+      mean = mean / static_cast<double>(n);
+      var = 0.0;
+      for (Eigen::Index i = 0; i < n; ++i) var = var + (x(i, j) - mean) * (x(i, j) - mean);
+      var = var / static_cast<double>(n);
+    }
+    const Var s = sqrt(var + stats.eps);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      y(i, j) = (x(i, j) - mean) / s;
+      if (gamma != nullptr) y(i, j) = y(i, j) * (*gamma)(0, j);
+      if (beta != nullptr) y(i, j) = y(i, j) + (*beta)(0, j);
+    }
+  }
+  return y;
+}
+
+TEST_CASE("batch_norm: forward mode and Hessians in training and evaluation, affine on and off") {
+  const Eigen::Index n = 5, c = 3;
+  for (const bool training : {true, false}) {
+    for (const bool affine : {true, false}) {
+      nabla::BatchNormStats stats(c);
+      stats.running_mean << 0.1, -0.2, 0.3;
+      stats.running_var << 0.5, 1.5, 2.0;
+      nabla::TrainModeScope mode(training ? nabla::TrainMode::Training
+                                          : nabla::TrainMode::Evaluation);
+      const Eigen::Index size = n * c + (affine ? 2 * c : 0);
+      VectorXd x = random_vector(size, 101);
+      if (affine) x.tail(2 * c) += VectorXd::Constant(2 * c, 0.5);
+      const MatrixXd w = random_matrix(n, c, 102);
+      const std::string name = std::string("batch_norm ") + (training ? "training" : "evaluation") +
+                               (affine ? ", affine" : ", no affine");
+      check_case(
+          name,
+          [&](const VectorXv& p) {
+            const Mat xin = nabla::tanh(block_of(p, 0, n, c));
+            return outer(affine ? nabla::batch_norm(xin, block_of(p, n * c, 1, c),
+                                                    block_of(p, n * c + c, 1, c), stats)
+                                : nabla::batch_norm(xin, stats),
+                         w);
+          },
+          [&](const VectorXv& p) {
+            const MatrixXv xin =
+                vars_of(p, 0, n, c).unaryExpr([](const Var& e) { return tanh(e); });
+            const MatrixXv g = affine ? vars_of(p, n * c, 1, c) : MatrixXv();
+            const MatrixXv b = affine ? vars_of(p, n * c + c, 1, c) : MatrixXv();
+            return outer(
+                batch_norm_twin(xin, affine ? &g : nullptr, affine ? &b : nullptr, training, stats),
+                w);
+          },
+          x, 103);
+    }
+  }
+}
+
+TEST_CASE("dropout: forward mode and Hessians are the scaled mask's") {
+  const Eigen::Index r = 4, c = 3;
+  const double p = 0.4;
+  const VectorXd x = random_vector(r * c, 111);
+  const MatrixXd w = random_matrix(r, c, 112);
+  MatrixXd mask(r, c);
+  for (Eigen::Index k = 0; k < mask.size(); ++k)
+    mask(k) =
+        nabla::dropout_keeps(p, 7, 0, 0, static_cast<std::uint64_t>(k)) ? 1.0 / (1.0 - p) : 0.0;
+  REQUIRE(mask.minCoeff() == 0.0);  // the case drops something and keeps something
+  REQUIRE(mask.maxCoeff() > 0.0);
+  check_case(
+      "dropout",
+      [&](const VectorXv& q) {
+        return outer(nabla::dropout(nabla::tanh(block_of(q, 0, r, c)), p, 7), w);
+      },
+      [&](const VectorXv& q) {
+        MatrixXv a = vars_of(q, 0, r, c).unaryExpr([](const Var& e) { return tanh(e); });
+        for (Eigen::Index k = 0; k < a.size(); ++k) a(k) = a(k) * mask(k);
+        return outer(a, w);
+      },
+      x, 113);
 }
 
 TEST_CASE("custom matrix functions refuse forward mode and second order, naming the op") {
