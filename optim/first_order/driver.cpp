@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <nabla/autodiff/core/error.hpp>
+#include <nabla/autodiff/core/mode.hpp>
 
 #include <nabla/optim/method.hpp>
 #include <nabla/optim/run/monitor.hpp>
@@ -116,6 +117,7 @@ class Loop {
     set_up_groups(method.name);
     if (opt.resume_from != nullptr) {
       check_resumed_groups();
+      if (st_.model_state.size() != 0) obj_.set_model_state(st_.model_state);
       rng_.set_state(st_.rng);
       schedule_.set_plateau_state(st_.plateau);
       resumed_ = true;
@@ -138,10 +140,18 @@ class Loop {
       stochastic();
     st_.rng = rng_.state();
     st_.plateau = schedule_.plateau_state();
-    return monitor_.finish(opt_.evaluate
-                               ? std::function<double(const Eigen::VectorXd&)>(
-                                     [this](const Eigen::VectorXd& x) { return eval_value(x); })
-                               : std::function<double(const Eigen::VectorXd&)>());
+    step_statistics_.discard();  // a step that was not taken (budget, divergence) updates nothing
+    st_.model_state = obj_.model_state();
+    // The final value of a stochastic run is measured like its per-epoch values.
+    const bool stochastic = opt_.batching.kind != Batching::Kind::Full;
+    return monitor_.finish(opt_.evaluate ? std::function<double(const Eigen::VectorXd&)>(
+                                               [this, stochastic](const Eigen::VectorXd& x) {
+                                                 TrainModeScope mode(stochastic
+                                                                         ? TrainMode::Evaluation
+                                                                         : TrainMode::Training);
+                                                 return eval_value(x);
+                                               })
+                                         : std::function<double(const Eigen::VectorXd&)>());
   }
 
  private:
@@ -166,7 +176,10 @@ class Loop {
   [[nodiscard]] bool epoch_needs_gradient() const {
     return opt_.stop.gradient_norm.has_value() || opt_.history.gradient_norm;
   }
+  // It is the model's evaluation: TrainMode::Evaluation (batch norm with running statistics,
+  // no dropout), as is validation (Monitor::measure).
   double eval_epoch(const Eigen::VectorXd& x, double& gnorm) {
+    TrainModeScope mode(TrainMode::Evaluation);
     if (epoch_needs_gradient()) {
       const double q = eval(x, gfull_);
       gnorm = finite(gfull_) ? free_norm(gfull_) : std::numeric_limits<double>::quiet_NaN();
@@ -278,10 +291,18 @@ class Loop {
   }
 
   // ---- full batch -------------------------------------------------------------------------
+  // The gradient the next step uses, with the batch statistics it sees held pending until that
+  // step is taken (batch norm's running statistics update once per step; a later capture in
+  // the same step, the look-ahead's, replaces the pending values).
+  double eval_for_step(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+    StatisticsCapture capture(step_statistics_);
+    StepScope step(static_cast<std::uint64_t>(st_.iteration), 0);
+    return eval(x, g);
+  }
   void full_batch() {
     const std::int64_t l = std::max<std::int64_t>(obj_.samples(), 1);
     Eigen::VectorXd& x = st_.x;
-    double q = eval(x, g_);
+    double q = eval_for_step(x, g_);
     if (!std::isfinite(q) || !finite(g_)) {
       monitor_.diverge(q, 0.0, x);
       monitor_.set_message(
@@ -312,7 +333,7 @@ class Loop {
       dir_ = g_;
       if constexpr (HasLookahead<Rule>) {
         if (look_ahead(x, at_)) {
-          const double qa = eval(at_, dir_);
+          const double qa = eval_for_step(at_, dir_);
           if (!std::isfinite(qa) || !finite(dir_)) {
             monitor_.diverge(qa, eta, x);
             break;
@@ -322,10 +343,11 @@ class Loop {
       perturb(dir_);
       x_prev_ = x;
       update(x, dir_, eta);
+      step_statistics_.commit();
       ++st_.iteration;
       ++st_.epoch;
       st_.samples += l;
-      const double qn = eval(x, g_);
+      const double qn = eval_for_step(x, g_);
       if (!std::isfinite(qn) || !finite(g_) || monitor_.exploded(qn)) {
         monitor_.diverge(qn, eta, x_prev_);
         monitor_.set_final_value(st_.last_loss);
@@ -486,7 +508,16 @@ class Loop {
         if constexpr (HasLookahead<Rule>) {
           if (look_ahead(x, at_)) at = &at_;
         }
-        const double qb = estimate(*at, b) + penalty_value(opt_.penalty, *at);
+        double qb = 0.0;
+        {
+          // This step's batch: its batch-norm statistics apply once the step is taken, and its
+          // dropout masks depend on (seed, step, batch position in the epoch).
+          StatisticsCapture capture(step_statistics_);
+          StepScope step(static_cast<std::uint64_t>(st_.iteration),
+                         static_cast<std::uint64_t>(st_.cursor / std::max<std::int64_t>(k, 1)));
+          qb = estimate(*at, b);
+        }
+        qb += penalty_value(opt_.penalty, *at);
         add_penalty_gradient(opt_.penalty, *at, g_);
         if (!std::isfinite(st_.first_loss)) st_.first_loss = qb;
         // A batch loss stops the run only when it is not finite: growth is judged on the full
@@ -499,6 +530,7 @@ class Loop {
         perturb(g_);
         x_prev_ = x;
         update(x, g_, eta);
+        step_statistics_.commit();
         ++st_.iteration;
         st_.samples += static_cast<std::int64_t>(b.size());
         st_.cursor += static_cast<std::int64_t>(b.size());
@@ -553,7 +585,8 @@ class Loop {
   std::vector<GroupSegment> segments_;  // empty without Options::groups
   std::vector<Rule> rules_;             // the rule of each segment
   bool has_frozen_ = false;
-  Eigen::VectorXd xs_, gs_;  // a segment's x and g (user rules take whole vectors)
+  Eigen::VectorXd xs_, gs_;            // a segment's x and g (user rules take whole vectors)
+  StatisticsUpdates step_statistics_;  // batch statistics pending until their step is taken
 };
 
 template <class Rule>

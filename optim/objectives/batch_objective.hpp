@@ -13,7 +13,8 @@
 // The library gathers each (shuffled) batch's rows and targets and records the loss once per
 // batch, the blocks as Mat variables; the full objective is evaluated in chunks of rows. Q.x0()
 // is the blocks packed, Q.parameters(r.x) the fitted blocks by name, Q.forward(x, X, model) the
-// model's output on other data (no gradient).
+// model's output on other data (no gradient, evaluation mode). Batch-norm layers
+// (Parameters::add_batch_norm) are applied with p.batch_norm("bn1", Z).
 #pragma once
 
 #include <fmt/format.h>
@@ -69,6 +70,8 @@ class BatchObjective final : public Objective {
   [[nodiscard]] Capabilities capabilities() const override { return static_capabilities; }
   [[nodiscard]] std::optional<Eigen::Index> dimension() const override { return shapes_.size(); }
   [[nodiscard]] const Parameters* parameter_blocks() const override { return &shapes_; }
+  [[nodiscard]] Eigen::VectorXd model_state() const override { return shapes_.statistics(); }
+  void set_model_state(const Eigen::VectorXd& state) override { shapes_.set_statistics(state); }
 
   // The start point: every block's initial value, packed.
   [[nodiscard]] Eigen::VectorXd x0() const { return shapes_.pack(); }
@@ -103,13 +106,15 @@ class BatchObjective final : public Objective {
     return q;
   }
 
-  // The model's output at x on other data, the blocks as constants: e.g. test-set logits.
+  // The model's output at x on other data, the blocks as constants, in evaluation mode
+  // (batch norm with its running statistics, no dropout): e.g. test-set logits.
   template <class Model>
   [[nodiscard]] Eigen::MatrixXd forward(const Eigen::VectorXd& x, const Eigen::MatrixXd& X,
                                         Model&& model) {
     check_size(x);
     tape_.clear();
     TapeScope scope(tape_);
+    TrainModeScope evaluation(TrainMode::Evaluation);
     const Blocks p(shapes_, blocks(x, false));
     return Mat(model(p, nabla::constant(X))).value();
   }

@@ -37,6 +37,14 @@ class Objective {
   // The named blocks x is packed from (opt::Parameters), when the objective has them:
   // Options::groups refer to them by name. nullptr for an objective on a plain vector.
   [[nodiscard]] virtual const Parameters* parameter_blocks() const { return nullptr; }
+  // State the model carries besides x (batch-norm running statistics, Parameters::statistics):
+  // a run state saves it (RunState::model_state) and a resumed run restores it. Empty when the
+  // objective has none.
+  [[nodiscard]] virtual Eigen::VectorXd model_state() const { return {}; }
+  virtual void set_model_state(const Eigen::VectorXd& state) {
+    if (state.size() != 0)
+      throw Error("nabla::optim: this objective has no model state to restore");
+  }
   // Q(w) and ∇Q(w) over everything; g is resized as needed.
   virtual double value_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) = 0;
   // Q(w) alone: no derivative work.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iterator>
 #include <utility>
@@ -21,6 +22,82 @@ Parameters& Parameters::add(std::string name, Eigen::MatrixXd value) {
   blocks_.push_back({std::move(name), std::move(value), size_});
   size_ += n;
   return *this;
+}
+
+Parameters& Parameters::add_batch_norm(std::string name, Eigen::Index channels,
+                                       std::optional<double> momentum, double eps) {
+  if (channels <= 0)
+    throw ShapeError(fmt::format(
+        "nabla::optim::Parameters::add_batch_norm: layer '{}' needs channels > 0, got {}", name,
+        channels));
+  if (momentum && !(*momentum > 0.0 && *momentum <= 1.0))
+    throw Error(fmt::format(
+        "nabla::optim::Parameters::add_batch_norm: layer '{}': momentum {} is not in (0, 1]", name,
+        *momentum));
+  if (!(eps >= 0.0) || !std::isfinite(eps))
+    throw Error(fmt::format(
+        "nabla::optim::Parameters::add_batch_norm: layer '{}': eps {} is not finite and >= 0", name,
+        eps));
+  for (const Norm& n : norms_)
+    if (n.name == name)
+      throw Error(fmt::format(
+          "nabla::optim::Parameters::add_batch_norm: a layer is already called '{}'", name));
+  add(name + ".gamma", Eigen::MatrixXd::Ones(1, channels));
+  add(name + ".beta", Eigen::MatrixXd::Zero(1, channels));
+  BatchNormStats stats(channels);
+  stats.momentum = momentum;
+  stats.eps = eps;
+  norms_.push_back({std::move(name), std::move(stats)});
+  return *this;
+}
+
+std::size_t Parameters::norm_index(std::string_view name) const {
+  for (std::size_t k = 0; k < norms_.size(); ++k)
+    if (norms_[k].name == name) return k;
+  std::string names;
+  for (const Norm& n : norms_) names += fmt::format("{}{}", names.empty() ? "" : ", ", n.name);
+  throw Error(
+      fmt::format("nabla::optim::Parameters: no batch-norm layer is called '{}' (layers: {})", name,
+                  names.empty() ? "none; add one with add_batch_norm" : names));
+}
+
+BatchNormStats& Parameters::stats(std::string_view name) { return norms_[norm_index(name)].stats; }
+const BatchNormStats& Parameters::stats(std::string_view name) const {
+  return norms_[norm_index(name)].stats;
+}
+
+Eigen::VectorXd Parameters::statistics() const {
+  Eigen::Index n = 0;
+  for (const Norm& m : norms_) n += 1 + 2 * m.stats.channels();
+  Eigen::VectorXd v(n);
+  Eigen::Index at = 0;
+  for (const Norm& m : norms_) {
+    const Eigen::Index c = m.stats.channels();
+    v(at++) = static_cast<double>(m.stats.batches_tracked);
+    v.segment(at, c) = m.stats.running_mean;
+    at += c;
+    v.segment(at, c) = m.stats.running_var;
+    at += c;
+  }
+  return v;
+}
+
+void Parameters::set_statistics(const Eigen::VectorXd& packed) {
+  if (packed.size() != statistics().size())
+    throw ShapeError(fmt::format(
+        "nabla::optim::Parameters::set_statistics: {} numbers given, the {} batch-norm layers "
+        "hold {}",
+        packed.size(), norms_.size(), statistics().size()));
+  Eigen::Index at = 0;
+  for (Norm& m : norms_) {
+    const Eigen::Index c = m.stats.channels();
+    m.stats.batches_tracked = static_cast<std::int64_t>(packed(at++));
+    m.stats.running_mean = packed.segment(at, c);
+    at += c;
+    m.stats.running_var = packed.segment(at, c);
+    at += c;
+    m.stats.discard();
+  }
 }
 
 std::size_t Parameters::index(std::string_view name) const {
@@ -60,6 +137,14 @@ std::string Parameters::save() const {
       fmt::format_to(std::back_inserter(out), " {:a}", b.value.reshaped()[i]);
     out += '\n';
   }
+  for (const Norm& m : norms_) {
+    fmt::format_to(std::back_inserter(out), "batch_norm {} {} {}", m.name, m.stats.channels(),
+                   m.stats.batches_tracked);
+    for (const Eigen::VectorXd* v : {&m.stats.running_mean, &m.stats.running_var})
+      for (Eigen::Index i = 0; i < v->size(); ++i)
+        fmt::format_to(std::back_inserter(out), " {:a}", (*v)(i));
+    out += '\n';
+  }
   return out;
 }
 
@@ -92,6 +177,30 @@ void Parameters::load(std::string_view text) {
       if (v.empty() || *end != '\0') fail(fmt::format("block '{}': '{}' is not a number", name, v));
     }
   }
+  for (Norm& m : norms_) {
+    if (word() != "batch_norm" || word() != m.name)
+      fail(fmt::format("expected the statistics of batch-norm layer '{}'", m.name));
+    const long c = std::strtol(word().c_str(), nullptr, 10);
+    if (c != m.stats.channels())
+      fail(fmt::format("batch-norm layer '{}' has {} channels in the file but {} here", m.name, c,
+                       m.stats.channels()));
+    const long long tracked = std::strtoll(word().c_str(), nullptr, 10);
+    for (Eigen::VectorXd* v : {&m.stats.running_mean, &m.stats.running_var})
+      for (Eigen::Index i = 0; i < v->size(); ++i) {
+        const std::string t = word();
+        char* end = nullptr;
+        (*v)(i) = std::strtod(t.c_str(), &end);
+        if (t.empty() || *end != '\0')
+          fail(fmt::format("batch-norm layer '{}': '{}' is not a number", m.name, t));
+      }
+    m.stats.batches_tracked = tracked;
+    m.stats.discard();
+  }
+}
+
+Mat Blocks::batch_norm(std::string_view name, const Mat& X) const {
+  const std::string n(name);
+  return nabla::batch_norm(X, (*this)[n + ".gamma"], (*this)[n + ".beta"], shapes_.stats(name));
 }
 
 }  // namespace nabla::optim

@@ -8,6 +8,8 @@
 #include <limits>
 #include <utility>
 
+#include <nabla/autodiff/core/mode.hpp>
+
 namespace nabla::optim {
 
 Monitor::Monitor(const Options& options, RunState& state, std::int64_t samples,
@@ -139,6 +141,8 @@ void Monitor::measure(const Eigen::VectorXd& x) {
   const StopCriteria& s = opt_.stop;
   if ((!s.metric && !s.validation) || measured_at_ == state_.iteration) return;
   measured_at_ = state_.iteration;
+  // Validation is the model's evaluation: batch norm with running statistics, no dropout.
+  TrainModeScope mode(TrainMode::Evaluation);
   measured_metric_ = s.metric ? s.metric(x) : std::numeric_limits<double>::quiet_NaN();
   measured_validation_ = s.validation ? s.validation(x) : std::numeric_limits<double>::quiet_NaN();
   if (!history_.rows.empty() && history_.rows.back().iteration == state_.iteration) {

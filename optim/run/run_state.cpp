@@ -155,6 +155,7 @@ std::string save_state(const RunState& s) {
   put_int(out, "seen_count", s.seen_count);
   put(out, "snapshot_x", s.snapshot_x);
   put(out, "snapshot_grad", s.snapshot_grad);
+  put(out, "model_state", s.model_state);
   return out;
 }
 
@@ -233,6 +234,8 @@ RunState load_state(std::string_view text) {
   s.seen_count = get_int(f, "seen_count");
   s.snapshot_x = get_vector(f, "snapshot_x");
   s.snapshot_grad = get_vector(f, "snapshot_grad");
+  // Absent from files written before model state existed.
+  if (f.contains("model_state")) s.model_state = get_vector(f, "model_state");
   return s;
 }
 

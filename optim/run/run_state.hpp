@@ -50,6 +50,9 @@ struct RunState {
   std::int64_t seen_count = 0;
   Eigen::VectorXd snapshot_x;     // SVRG w̃
   Eigen::VectorXd snapshot_grad;  // SVRG μ = ∇Q(w̃)
+  // The objective's model state (Objective::model_state: batch-norm running statistics), as
+  // the run left it; restored when the run resumes. Empty without one.
+  Eigen::VectorXd model_state;
 };
 
 std::string save_state(const RunState& s);

@@ -35,6 +35,7 @@ SolverRun::SolverRun(Objective& objective, const Eigen::VectorXd& x0, std::strin
         method));
   detail::validate_options(opt_, state_.x.size());
   detail::validate_problem(obj_, state_.x.size(), method, needs, opt_);
+  if (resumed_ && state_.model_state.size() != 0) obj_.set_model_state(state_.model_state);
 }
 
 double SolverRun::value(const Eigen::VectorXd& x) {
@@ -175,6 +176,7 @@ Result SolverRun::finish() {
                     true);
   monitor_.progress_bar(state_.last_loss);
   Result r = monitor_.finish([this](const Eigen::VectorXd& x) { return value(x); });
+  r.state.model_state = obj_.model_state();
   if (second_order_) {
     r.second_order = second_order_;
     r.hessian_eigenvalues = std::move(hessian_eigenvalues_);
