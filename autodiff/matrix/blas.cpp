@@ -35,10 +35,12 @@ std::string blas_backend() {
 }
 bool uses_blas() noexcept { return true; }
 int blas_threads() noexcept { return openblas_get_num_threads(); }
+bool blas_thread_safe() noexcept { return openblas_get_parallel() != 0; }
 #else
 std::string blas_backend() { return "Eigen's own products (no BLAS)"; }
 bool uses_blas() noexcept { return false; }
 int blas_threads() noexcept { return 1; }
+bool blas_thread_safe() noexcept { return true; }
 #endif
 
 }  // namespace nabla

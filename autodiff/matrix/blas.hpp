@@ -19,4 +19,9 @@ namespace nabla {
 // The number of threads the BLAS uses for one product (1 without a BLAS).
 [[nodiscard]] int blas_threads() noexcept;
 
+// False when two threads must not multiply at once: OpenBLAS's sequential build (Debian's
+// libopenblas-serial, no USE_LOCKING) gave 219 wrong products of 40000 from two threads. optim's
+// thread pools then run on one thread (and say so once on stderr). True without a BLAS.
+[[nodiscard]] bool blas_thread_safe() noexcept;
+
 }  // namespace nabla

@@ -1,8 +1,12 @@
 #include <nabla/optim/parallel/thread_pool.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
+
+#include <nabla/autodiff/matrix/blas.hpp>
 
 namespace nabla::optim {
 
@@ -31,7 +35,24 @@ unsigned default_thread_count() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-ThreadPool::ThreadPool(unsigned threads) : size_(std::max(1u, threads)) {}
+namespace {
+// One thread when the BLAS cannot be called from two at once (autodiff/matrix/blas.hpp): a
+// wrong product is worse than a slow one.
+unsigned safe_thread_count(unsigned threads) {
+  threads = std::max(1u, threads);
+  if (threads == 1 || blas_thread_safe()) return threads;
+  static std::once_flag said;
+  std::call_once(said, [] {
+    std::fprintf(stderr,
+                 "nabla: %s is not safe to call from two threads; optim's thread pools run on one "
+                 "thread (install libopenblas-pthread-dev)\n",
+                 blas_backend().c_str());
+  });
+  return 1;
+}
+}  // namespace
+
+ThreadPool::ThreadPool(unsigned threads) : size_(safe_thread_count(threads)) {}
 
 ThreadPool::~ThreadPool() {
   {

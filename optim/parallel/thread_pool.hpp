@@ -25,7 +25,8 @@ class ThreadPool {
  public:
   using Body = std::function<void(std::size_t task, unsigned worker)>;
 
-  // `threads` counts the caller: ThreadPool(1) runs everything inline.
+  // `threads` counts the caller: ThreadPool(1) runs everything inline. One thread, whatever
+  // `threads` says, when the BLAS is not safe to call from two (nabla::blas_thread_safe()).
   explicit ThreadPool(unsigned threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;

@@ -74,7 +74,7 @@ TEST_CASE("multistart is bit-identical whatever the number of workers") {
   };
   const auto one = with(1), two = with(2), all = with(0);
   CHECK(one.threads == 1);
-  CHECK(all.threads == 4);
+  CHECK(all.threads == four.size());  // 4, or 1 with a BLAS unsafe across threads
   for (const auto* other : {&two, &all}) {
     REQUIRE(other->runs.size() == one.runs.size());
     for (std::size_t k = 0; k < one.runs.size(); ++k) {
@@ -132,7 +132,7 @@ TEST_CASE("an objective that cannot be copied runs its starts serially, with a n
                                   .upper = VectorXd::Constant(1, 3.0),
                                   .pool = &four});
   CHECK(r.threads == 1);
-  CHECK(r.notice.find("cannot be copied") != std::string::npos);
+  if (four.size() > 1) CHECK(r.notice.find("cannot be copied") != std::string::npos);
   CHECK(f.threads.size() == 1);
   CHECK((r.x - Eigen::Vector2d(1, -1)).norm() <= 1e-6);
 }
