@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nabla/autodiff/core/dual.hpp>
 
@@ -55,9 +56,21 @@ class Extension {
   virtual void reverse_dual(Dual own_adjoint, const Dual* values, Dual* adjoints);
   virtual void add_output_adjoint_dual(std::uint32_t output, Dual adjoint);
 
+  // For dependencies(), explain() and to_dot(): appends the tape records this record reads
+  // (scalar or extension records, in any order, repeats allowed) and returns true. The default
+  // returns false, "not said": every earlier record then counts as an input.
+  virtual bool input_records(std::vector<std::uint32_t>& /*out*/) const { return false; }
+
+  // The index of this record on its tape (set by Tape::push_extension).
+  [[nodiscard]] std::uint32_t record() const noexcept { return record_; }
+
  protected:
   // For the optional hooks above: throws a nabla::Error naming this record and `what`.
   [[noreturn]] void unsupported(std::string_view what) const;
+
+ private:
+  friend class Tape;
+  std::uint32_t record_ = 0;
 };
 
 }  // namespace nabla

@@ -318,6 +318,7 @@ Var Tape::push_extension(std::unique_ptr<Extension> ext, double value) {
         static_cast<double>(memory_limit_) / (1 << 20)));
   if (size_ == capacity_) grow(size_ + 1);  // may throw too, before the extension is stored
   extension_bytes_ += bytes;
+  ext->record_ = static_cast<std::uint32_t>(size_);
   extensions_.push_back(std::move(ext));
   return push(Op::Extension, static_cast<std::uint32_t>(extensions_.size() - 1), 0, value);
 }

@@ -1,5 +1,8 @@
 #include <nabla/autodiff/matrix/arithmetic.hpp>
 
+#include <fmt/format.h>
+
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -14,6 +17,18 @@ namespace {
 
 using detail::MatNode;
 using detail::MatOperand;
+using detail::OperandView;
+using detail::view;
+
+// How a broadcast operand's adjoint is reduced back to its shape, for adjoint_rule().
+std::string broadcast_note(std::string_view role, const MatOperand& op, Eigen::Index rows,
+                           Eigen::Index cols) {
+  const Eigen::Index r = op.value().rows(), c = op.value().cols();
+  if (r == rows && c == cols) return {};
+  if (r == 1 && c == 1) return fmt::format("; d{} summed over all entries", role);
+  if (r == 1) return fmt::format("; d{} summed over the rows", role);
+  return fmt::format("; d{} summed over the columns", role);
+}
 
 // The backward products below take forward mode's zero rule (0·inf = 0), as the scalar sweep
 // does (sweeps/reverse.cpp), so that the matrix and scalar paths agree. A plain product that
@@ -44,6 +59,12 @@ class MatmulNode final : public MatNode {
  public:
   MatmulNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "matmul"; }
+  bool describe(std::vector<OperandView>& inputs) const override {
+    inputs.push_back(view("A", a_));
+    inputs.push_back(view("B", b_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += dC·Bᵀ, dB += Aᵀ·dC"; }
   void evaluate(const Tape* /*tape*/) override {
     shape(a_.value().rows(), b_.value().cols());
     value_.noalias() = a_.value() * b_.value();
@@ -100,6 +121,11 @@ class TransposeNode final : public MatNode {
  public:
   explicit TransposeNode(MatOperand a) : a_(std::move(a)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "transpose"; }
+  bool describe(std::vector<OperandView>& inputs) const override {
+    inputs.push_back(view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += dCᵀ"; }
   void evaluate(const Tape* /*tape*/) override {
     shape(a_.value().cols(), a_.value().rows());
     value_ = a_.value().transpose();
@@ -157,6 +183,15 @@ class BroadcastNode : public MatNode {
   BroadcastNode(MatOperand a, MatOperand b, Eigen::Index rows, Eigen::Index cols)
       : a_(std::move(a)), b_(std::move(b)), rows_(rows), cols_(cols) {}
   [[nodiscard]] std::string_view name() const noexcept final { return Node::kName; }
+  bool describe(std::vector<OperandView>& inputs) const final {
+    inputs.push_back(view("A", a_));
+    inputs.push_back(view("B", b_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const final {
+    return std::string(Node::kRule) + broadcast_note("A", a_, rows_, cols_) +
+           broadcast_note("B", b_, rows_, cols_);
+  }
 
   void evaluate(const Tape* /*tape*/) final {
     const Eigen::MatrixXd& a = expanded(a_, ea_);
@@ -239,6 +274,7 @@ class BroadcastNode : public MatNode {
 class AddNode final : public BroadcastNode<AddNode> {
  public:
   static constexpr std::string_view kName = "add";
+  static constexpr std::string_view kRule = "dA += dC, dB += dC";
   static constexpr Op kOp = Op::Add;
   using BroadcastNode::BroadcastNode;
   void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a + b; }
@@ -252,6 +288,7 @@ class AddNode final : public BroadcastNode<AddNode> {
 class SubNode final : public BroadcastNode<SubNode> {
  public:
   static constexpr std::string_view kName = "sub";
+  static constexpr std::string_view kRule = "dA += dC, dB −= dC";
   static constexpr Op kOp = Op::Sub;
   using BroadcastNode::BroadcastNode;
   void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a - b; }
@@ -265,6 +302,7 @@ class SubNode final : public BroadcastNode<SubNode> {
 class MulNode final : public BroadcastNode<MulNode> {
  public:
   static constexpr std::string_view kName = "cwise_product";
+  static constexpr std::string_view kRule = "dA += dC ⊙ B, dB += dC ⊙ A";
   static constexpr Op kOp = Op::Mul;
   using BroadcastNode::BroadcastNode;
   void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a.cwiseProduct(b); }
@@ -283,6 +321,7 @@ class MulNode final : public BroadcastNode<MulNode> {
 class DivNode final : public BroadcastNode<DivNode> {
  public:
   static constexpr std::string_view kName = "cwise_quotient";
+  static constexpr std::string_view kRule = "dA += dC ⊘ B, dB −= dC ⊙ C ⊘ B";
   static constexpr Op kOp = Op::Div;
   using BroadcastNode::BroadcastNode;
   void compute(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { value_ = a.cwiseQuotient(b); }
@@ -314,6 +353,14 @@ class AffineNode final : public MatNode {
   AffineNode(MatOperand a, double alpha, double beta)
       : a_(std::move(a)), alpha_(alpha), beta_(beta) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "scale_shift"; }
+  bool describe(std::vector<OperandView>& inputs) const override {
+    inputs.push_back(view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override { return "C = α·A + β: dA += α·dC"; }
+  [[nodiscard]] std::string settings() const override {
+    return fmt::format("α={}, β={}", alpha_, beta_);
+  }
   void evaluate(const Tape* /*tape*/) override {
     shape(a_.value().rows(), a_.value().cols());
     value_ = (alpha_ * a_.value().array() + beta_).matrix();
@@ -344,6 +391,12 @@ class ReciprocalNode final : public MatNode {
  public:
   ReciprocalNode(MatOperand a, double c) : a_(std::move(a)), c_(c) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "const_div"; }
+  bool describe(std::vector<OperandView>& inputs) const override {
+    inputs.push_back(view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override { return "C = c ⊘ A: dA −= dC ⊙ C ⊘ A"; }
+  [[nodiscard]] std::string settings() const override { return fmt::format("c={}", c_); }
   void evaluate(const Tape* /*tape*/) override {
     shape(a_.value().rows(), a_.value().cols());
     value_ = (c_ / a_.value().array()).matrix();

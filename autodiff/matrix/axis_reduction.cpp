@@ -3,6 +3,7 @@
 #include <nabla/autodiff/matrix/reduction.hpp>
 
 #include <cmath>
+#include <string>
 #include <utility>
 
 namespace nabla {
@@ -25,6 +26,10 @@ Eigen::VectorXd row_lse(const Eigen::MatrixXd& a) {
 class AxisNode : public MatNode {
  public:
   explicit AxisNode(MatOperand a) : a_(std::move(a)) {}
+  bool describe(std::vector<detail::OperandView>& inputs) const final {
+    inputs.push_back(detail::view("A", a_));
+    return true;
+  }
 
  protected:
   MatOperand a_;
@@ -36,6 +41,7 @@ class RowSumsNode final : public AxisNode {
   static constexpr std::string_view kName = "row_sums";
   using AxisNode::AxisNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += dC·1ᵀ (row i gets dCᵢ)"; }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     shape(a.rows(), 1);
@@ -64,6 +70,9 @@ class ColSumsNode final : public AxisNode {
   static constexpr std::string_view kName = "col_sums";
   using AxisNode::AxisNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dA += 1·dC (column j gets dCⱼ)";
+  }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     shape(1, a.cols());
@@ -92,6 +101,7 @@ class RowMeansNode final : public AxisNode {
   static constexpr std::string_view kName = "row_means";
   using AxisNode::AxisNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += dC·1ᵀ/n (n columns)"; }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     shape(a.rows(), 1);
@@ -124,6 +134,7 @@ class ColMeansNode final : public AxisNode {
   static constexpr std::string_view kName = "col_means";
   using AxisNode::AxisNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += 1·dC/m (m rows)"; }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     shape(1, a.cols());
@@ -156,6 +167,7 @@ class RowLseNode final : public AxisNode {
   static constexpr std::string_view kName = "row_log_sum_exp";
   using AxisNode::AxisNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += (dC·1ᵀ) ⊙ softmax(A)"; }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     shape(a.rows(), 1);
@@ -201,6 +213,9 @@ class SoftmaxNode final : public AxisNode {
   static constexpr std::string_view kName = "softmax";
   using AxisNode::AxisNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dA += C ⊙ (dC − rowsum(dC ⊙ C)·1ᵀ)";
+  }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     shape(a.rows(), a.cols());
@@ -243,6 +258,9 @@ class LogSoftmaxNode final : public AxisNode {
   static constexpr std::string_view kName = "log_softmax";
   using AxisNode::AxisNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dA += dC − softmax(A) ⊙ (rowsum(dC)·1ᵀ)";
+  }
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     shape(a.rows(), a.cols());

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include <fmt/format.h>
@@ -30,6 +31,13 @@ class DropoutNode final : public MatNode {
  public:
   DropoutNode(MatOperand a, Eigen::MatrixXd mask) : a_(std::move(a)), mask_(std::move(mask)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "dropout"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "C = M ⊙ A with the step's mask M (entries 0 or 1/(1 − p)): dA += M ⊙ dC";
+  }
   void evaluate(const Tape* /*tape*/) override {
     shape(a_.value().rows(), a_.value().cols());
     value_ = a_.value().cwiseProduct(mask_);

@@ -1,6 +1,9 @@
 #include <nabla/autodiff/matrix/elementwise.hpp>
 
+#include <fmt/format.h>
+
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <nabla/autodiff/core/dual.hpp>
@@ -23,6 +26,17 @@ class UnaryNode final : public MatNode {
  public:
   explicit UnaryNode(MatOperand a, double c = 0.0) : a_(std::move(a)), c_(c) {}
   [[nodiscard]] std::string_view name() const noexcept override { return op_name(op); }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return fmt::format("dA += dC ⊙ {}′(A)", op_name(op));
+  }
+  [[nodiscard]] std::string settings() const override {
+    if constexpr (op_kind(op) == Kind::BinaryConst) return fmt::format("c={}", c_);
+    return {};
+  }
 
   void evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include <nabla/autodiff/core/error.hpp>
@@ -21,6 +22,14 @@ class MseNode final : public ScalarNode {
  public:
   MseNode(MatOperand p, MatOperand y) : p_(std::move(p)), y_(std::move(y)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "mse"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("P", p_));
+    inputs.push_back(detail::view("Y", y_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dP += 2·ds·(P − Y)/N, dY −= 2·ds·(P − Y)/N";
+  }
   double evaluate(const Tape* /*tape*/) override {
     const auto n = static_cast<double>(p_.value().size());
     return n == 0.0 ? 0.0 : (p_.value() - y_.value()).squaredNorm() / n;
@@ -58,6 +67,14 @@ class BceNode final : public ScalarNode {
   ~BceNode() override { detail::recycle(decay_); }
   [[nodiscard]] std::string_view name() const noexcept override {
     return "binary_cross_entropy_with_logits";
+  }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("Z", z_));
+    inputs.push_back(detail::view("Y", y_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dZ += ds·(σ(Z) − Y)/N, dY −= ds·Z/N";
   }
   // exp(−|z|), kept for backward() (when z is a variable).
   [[nodiscard]] std::size_t bytes() const noexcept override {
@@ -140,6 +157,13 @@ class CrossEntropyNode final : public ScalarNode {
   CrossEntropyNode(MatOperand z, std::vector<int> labels)
       : z_(std::move(z)), labels_(std::move(labels)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "cross_entropy"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("Z", z_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dZ += ds·(softmax(Z) − onehot(labels))/m";
+  }
   double evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& z = z_.value();
     const Eigen::VectorXd m = z.rowwise().maxCoeff();
@@ -191,6 +215,14 @@ class HingeNode final : public ScalarNode {
  public:
   HingeNode(MatOperand s, MatOperand y) : s_(std::move(s)), y_(std::move(y)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "hinge"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("S", s_));
+    inputs.push_back(detail::view("Y", y_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dS += −ds·Y/N where 1 − Y ⊙ S > 0 (0 elsewhere)";
+  }
   double evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& s = s_.value();
     const Eigen::MatrixXd& y = y_.value();

@@ -25,6 +25,17 @@ class FromVarsNode final : public detail::MatNode {
     shape(rows, cols);
   }
   [[nodiscard]] std::string_view name() const noexcept override { return "matrix_from_vars"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    for (std::size_t k = 0; k < entries_.size(); ++k) {
+      const auto e = static_cast<Eigen::Index>(k);
+      inputs.push_back(
+          detail::view(fmt::format("C({},{})", e % value_.rows(), e / value_.rows()), entries_[k]));
+    }
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "each entry's record += its entry of dC";
+  }
   void evaluate(const Tape* tape) override {
     for (std::size_t k = 0; k < entries_.size(); ++k)
       value_(static_cast<Eigen::Index>(k)) = entries_[k].value(tape);
@@ -191,6 +202,16 @@ Tape* tape_of(std::string_view op, const Mat& a, const Var& s) {
     throw TapeMismatchError(
         fmt::format("nabla: {} mixes a matrix node and a scalar of two tapes", op));
   return t;
+}
+
+bool MatrixRecord::input_records(std::vector<std::uint32_t>& out) const {
+  std::vector<OperandView> inputs;
+  if (!describe(inputs)) return false;
+  for (const OperandView& v : inputs) {
+    if (v.node != nullptr) out.push_back(v.node->record());
+    if (v.scalar != nullptr && v.scalar->active) out.push_back(v.scalar->index);
+  }
+  return true;
 }
 
 Mat finish(Tape* tape, std::unique_ptr<MatNode> node) {

@@ -52,8 +52,35 @@ inline std::size_t count_changed(const std::vector<std::int8_t>& recorded,
 // "entry (i, j) = nan" for the first entry of m that is not finite; empty when all are.
 [[nodiscard]] std::string describe_non_finite(const Eigen::MatrixXd& m);
 
+class MatNode;
+struct VarOperand;
+
+// One input of a matrix record as explain() and to_dot() show it: a matrix record, a constant
+// matrix or a scalar (a Var record or a constant).
+struct OperandView {
+  std::string role;                           // its name in adjoint_rule(): "A", "B", "x", "γ"
+  const MatNode* node = nullptr;              // a matrix record,
+  const Eigen::MatrixXd* constant = nullptr;  // or a constant matrix,
+  const VarOperand* scalar = nullptr;         // or a scalar
+};
+
+// What MatNode and ScalarNode share: how a record describes itself to the teaching tools.
+class MatrixRecord : public Extension {
+ public:
+  // Appends the inputs in the order adjoint_rule() names them and returns true; false when the
+  // node does not say (it is then shown by name, every earlier record counted as an input).
+  virtual bool describe(std::vector<OperandView>& /*inputs*/) const { return false; }
+  // How the adjoint goes back, on the inputs' names and the output's (C for a matrix, s for a
+  // scalar): "dA += dC·Bᵀ, dB += Aᵀ·dC". Empty for an independent variable.
+  [[nodiscard]] virtual std::string adjoint_rule() const { return {}; }
+  // The operation's own constants worth showing ("α=2, β=1"); empty when none.
+  [[nodiscard]] virtual std::string settings() const { return {}; }
+  // The records describe() lists (Extension's hook for dependencies()).
+  bool input_records(std::vector<std::uint32_t>& out) const final;
+};
+
 // A record whose output is a matrix.
-class MatNode : public Extension {
+class MatNode : public MatrixRecord {
  public:
   MatNode() = default;
   ~MatNode() override {
@@ -239,7 +266,7 @@ class MatNode : public Extension {
 
 // A record whose output is one scalar (reductions, losses): its own tape slot holds the value
 // and the adjoint, so it mixes with Var records like any scalar operation.
-class ScalarNode : public Extension {
+class ScalarNode : public MatrixRecord {
  public:
   void reverse(double own_adjoint, Tape& tape) final {
     if (own_adjoint == 0.0) return;
@@ -339,6 +366,14 @@ struct VarOperand {
   }
 };
 
+inline OperandView view(std::string role, const MatOperand& m) {
+  return OperandView{std::move(role), m.node, m.node == nullptr ? m.constant.get() : nullptr,
+                     nullptr};
+}
+inline OperandView view(std::string role, const VarOperand& v) {
+  return OperandView{std::move(role), nullptr, nullptr, &v};
+}
+
 // An independent matrix variable. Its reverse() moves the finished adjoint into gradient(),
 // which the functional API and Function read after a sweep.
 class LeafNode final : public MatNode {
@@ -349,6 +384,7 @@ class LeafNode final : public MatNode {
   }
   ~LeafNode() override { recycle(gradient_); }
   [[nodiscard]] std::string_view name() const noexcept override { return "matrix_variable"; }
+  bool describe(std::vector<OperandView>& /*inputs*/) const override { return true; }
   void set_value(const ConstMatrixRef& x) { value_ = x; }
   void evaluate(const Tape* /*tape*/) override {}
   void backward(Tape& /*tape*/) override {}

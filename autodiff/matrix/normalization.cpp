@@ -1,6 +1,7 @@
 #include <nabla/autodiff/matrix/normalization.hpp>
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include <fmt/format.h>
@@ -36,6 +37,23 @@ class BatchNormNode final : public MatNode {
         fixed_var_(std::move(var)),
         eps_(eps) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "batch_norm"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("X", x_));
+    if (gamma_) inputs.push_back(detail::view("γ", *gamma_));
+    if (beta_) inputs.push_back(detail::view("β", *beta_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    std::string r = training_
+                        ? "dX += P(dY)·diag(γ/s) with P(v) = v − mean(v) − X̂·diag(mean(X̂ ⊙ v))"
+                        : "dX += dY·diag(γ/s) (running statistics: constants)";
+    if (gamma_) r += ", dγ += colsum(dY ⊙ X̂)";
+    if (beta_) r += ", dβ += colsum(dY)";
+    return r;
+  }
+  [[nodiscard]] std::string settings() const override {
+    return fmt::format("{}, eps={}", training_ ? "training" : "evaluation", eps_);
+  }
   ~BatchNormNode() override {
     detail::recycle(xhat_);
     detail::recycle(xhat_dot_);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <utility>
 
 namespace nabla {
@@ -25,6 +26,10 @@ double lse(const Eigen::MatrixXd& a) {
 class ReductionNode : public ScalarNode {
  public:
   explicit ReductionNode(MatOperand a) : a_(std::move(a)) {}
+  bool describe(std::vector<detail::OperandView>& inputs) const final {
+    inputs.push_back(detail::view("A", a_));
+    return true;
+  }
 
  protected:
   MatOperand a_;
@@ -36,6 +41,7 @@ class SumNode final : public ReductionNode {
   static constexpr std::string_view kName = "sum";
   using ReductionNode::ReductionNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += ds·1 (every entry)"; }
   double evaluate(const Tape* /*tape*/) override { return a_.value().sum(); }
   void backward(double w, Tape& /*tape*/) override {
     if (!a_.active()) return;
@@ -60,6 +66,7 @@ class MeanNode final : public ReductionNode {
   static constexpr std::string_view kName = "mean";
   using ReductionNode::ReductionNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += ds/(m·n)"; }
   double evaluate(const Tape* /*tape*/) override {
     const Eigen::MatrixXd& a = a_.value();
     return a.size() == 0 ? 0.0 : a.mean();
@@ -93,6 +100,7 @@ class SquaredNormNode final : public ReductionNode {
   static constexpr std::string_view kName = "squared_norm";
   using ReductionNode::ReductionNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += 2·ds·A"; }
   double evaluate(const Tape* /*tape*/) override { return a_.value().squaredNorm(); }
   void backward(double w, Tape& /*tape*/) override {
     if (!a_.active()) return;
@@ -118,6 +126,7 @@ class NormNode final : public ReductionNode {
   static constexpr std::string_view kName = "norm";
   using ReductionNode::ReductionNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += ds·A/s"; }
   double evaluate(const Tape* /*tape*/) override { return a_.value().norm(); }
   void backward(double w, Tape& /*tape*/) override {
     if (!a_.active()) return;
@@ -144,6 +153,7 @@ class TraceNode final : public ReductionNode {
   static constexpr std::string_view kName = "trace";
   using ReductionNode::ReductionNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += ds·I"; }
   double evaluate(const Tape* /*tape*/) override { return a_.value().trace(); }
   void backward(double w, Tape& /*tape*/) override {
     if (!a_.active()) return;
@@ -166,6 +176,9 @@ class LogSumExpNode final : public ReductionNode {
   static constexpr std::string_view kName = "log_sum_exp";
   using ReductionNode::ReductionNode;
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dA += ds·softmax(A) (over all entries)";
+  }
   double evaluate(const Tape* /*tape*/) override { return lse(a_.value()); }
   void backward(double w, Tape& /*tape*/) override {
     if (!a_.active()) return;
@@ -191,6 +204,12 @@ class DotNode final : public ScalarNode {
  public:
   DotNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "dot"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("A", a_));
+    inputs.push_back(detail::view("B", b_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override { return "dA += ds·B, dB += ds·A"; }
   double evaluate(const Tape* /*tape*/) override {
     return a_.value().cwiseProduct(b_.value()).sum();
   }

@@ -1,6 +1,7 @@
 #include <nabla/autodiff/matrix/slicing.hpp>
 
 #include <fmt/format.h>
+#include <string>
 
 #include <utility>
 
@@ -18,6 +19,13 @@ class BlockNode final : public MatNode {
   BlockNode(MatOperand a, Eigen::Index i, Eigen::Index j, Eigen::Index r, Eigen::Index c)
       : a_(std::move(a)), i_(i), j_(j), r_(r), c_(c) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "block"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return fmt::format("dA[{}:{}, {}:{}] += dC", i_, i_ + r_, j_, j_ + c_);
+  }
   void evaluate(const Tape* /*tape*/) override {
     shape(r_, c_);
     value_ = a_.value().block(i_, j_, r_, c_);
@@ -43,6 +51,13 @@ class ReshapeNode final : public MatNode {
  public:
   ReshapeNode(MatOperand a, Eigen::Index r, Eigen::Index c) : a_(std::move(a)), r_(r), c_(c) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "reshape"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "dA += dC reshaped back (column-major)";
+  }
   void evaluate(const Tape* /*tape*/) override {
     shape(r_, c_);
     value_ = a_.value().reshaped(r_, c_);
@@ -73,6 +88,14 @@ class ConcatNode final : public MatNode {
       : parts_(std::move(parts)), horizontal_(horizontal) {}
   [[nodiscard]] std::string_view name() const noexcept override {
     return horizontal_ ? "hcat" : "vcat";
+  }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    for (std::size_t k = 0; k < parts_.size(); ++k)
+      inputs.push_back(detail::view(fmt::format("A{}", k + 1), parts_[k]));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return horizontal_ ? "dAₖ += its columns of dC" : "dAₖ += its rows of dC";
   }
   void evaluate(const Tape* /*tape*/) override {
     Eigen::Index rows = 0;

@@ -1,6 +1,7 @@
 #include <nabla/autodiff/matrix/solve.hpp>
 
 #include <fmt/format.h>
+#include <string>
 
 #include <Eigen/LU>
 #include <cmath>
@@ -47,6 +48,14 @@ class SolveNode final : public MatNode {
  public:
   SolveNode(MatOperand a, MatOperand b) : a_(std::move(a)), b_(std::move(b)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "solve"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("A", a_));
+    inputs.push_back(detail::view("B", b_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "C = A⁻¹·B: G = A⁻ᵀ·dC, dB += G, dA −= G·Cᵀ";
+  }
   void evaluate(const Tape* /*tape*/) override {
     lu_.compute(a_.value());
     require_invertible("solve", "the matrix", lu_);
@@ -88,6 +97,11 @@ class LogDetNode final : public ScalarNode {
  public:
   explicit LogDetNode(MatOperand a) : a_(std::move(a)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "log_det"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("A", a_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override { return "s = log|det A|: dA += ds·A⁻ᵀ"; }
   double evaluate(const Tape* /*tape*/) override {
     lu_.compute(a_.value());
     return lu_.matrixLU().diagonal().array().abs().log().sum();

@@ -1,5 +1,6 @@
 #include <nabla/autodiff/matrix/sparse.hpp>
 
+#include <string>
 #include <utility>
 
 namespace nabla {
@@ -11,6 +12,13 @@ class SparseProductNode final : public detail::MatNode {
   SparseProductNode(std::shared_ptr<const SparseMatrixD> s, detail::MatOperand b)
       : s_(std::move(s)), b_(std::move(b)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return "sparse_matmul"; }
+  bool describe(std::vector<detail::OperandView>& inputs) const override {
+    inputs.push_back(detail::view("B", b_));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "C = S·B with a constant sparse S: dB += Sᵀ·dC";
+  }
   void evaluate(const Tape* /*tape*/) override { value_ = *s_ * b_.value(); }
   void backward(Tape& /*tape*/) override { b_.add_adjoint(s_->transpose() * adjoint_); }
 

@@ -83,6 +83,14 @@ class MatrixFunctionNode final : public MatNode {
                      std::array<MatOperand, N> in)
       : impl_(std::move(impl)), in_(std::move(in)) {}
   [[nodiscard]] std::string_view name() const noexcept override { return impl_->name; }
+  bool describe(std::vector<OperandView>& inputs) const override {
+    for (std::size_t k = 0; k < N; ++k)
+      inputs.push_back(view(N == 1 ? std::string("A") : fmt::format("A{}", k + 1), in_[k]));
+    return true;
+  }
+  [[nodiscard]] std::string adjoint_rule() const override {
+    return "the operation's own vector–Jacobian product (matrix_function)";
+  }
   void evaluate(const Tape* /*tape*/) override { value_ = impl_->value(pointers()); }
   void backward(Tape& /*tape*/) override {
     const std::array<Eigen::MatrixXd, N> g = impl_->vjp(adjoint_, value_, pointers());

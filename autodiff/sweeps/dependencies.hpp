@@ -10,8 +10,8 @@
 namespace nabla {
 
 // needed[i] != 0 when record `output` depends on record i, for i in [0, output]; the output
-// itself is needed. An extension record does not list its inputs, so every record before the
-// first extension (or extension output) met is counted as needed.
+// itself is needed. An extension record contributes the records its input_records() lists; one
+// that does not list them makes every earlier record needed.
 [[nodiscard]] std::vector<char> dependencies(const Tape& tape, std::uint32_t output);
 
 }  // namespace nabla

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <nabla/autodiff/core/tape.hpp>
@@ -38,9 +39,13 @@ struct ReverseStep {
 // seed·∂from/∂record for every record, as after Tape::reverse_from. `on_step(step)` runs for
 // each record with a non-zero adjoint, once that adjoint is complete and before it is passed
 // on in order of `partials` (an extension record: after its own vector–Jacobian product, with
-// no partials listed). It may throw to stop the sweep.
-template <class OnStep>
-void watched_reverse(Tape& tape, std::uint32_t from, double seed, OnStep&& on_step) {
+// no partials listed). `before_extension(index)` runs just before an extension record applies
+// its own product (a matrix record keeps its adjoint inside, not in the tape's slot); when it
+// returns true, on_step runs for that record even with a zero scalar adjoint. Either may
+// throw to stop the sweep.
+template <class OnStep, class BeforeExtension>
+void watched_reverse(Tape& tape, std::uint32_t from, double seed, OnStep&& on_step,
+                     BeforeExtension&& before_extension) {
   tape.reverse_from(from, 0.0);  // zeroes every adjoint up to `from`
   tape.add_adjoint_at(from, seed);
   std::vector<LocalPartial> partials;
@@ -51,8 +56,9 @@ void watched_reverse(Tape& tape, std::uint32_t from, double seed, OnStep&& on_st
     if (w == 0.0 && kind != Kind::Extension) continue;
     partials.clear();
     if (kind == Kind::Extension) {
+      const bool report = before_extension(static_cast<std::uint32_t>(i)) || w != 0.0;
       tape.extension(tape.arg0(i)).reverse(w, tape);
-      if (w != 0.0) on_step(ReverseStep{static_cast<std::uint32_t>(i), w, &partials});
+      if (report) on_step(ReverseStep{static_cast<std::uint32_t>(i), w, &partials});
     } else if (kind == Kind::ExtOutput) {
       on_step(ReverseStep{static_cast<std::uint32_t>(i), w, &partials});
       tape.extension(tape.arg0(i)).add_output_adjoint(tape.arg1(i), w);
@@ -62,6 +68,12 @@ void watched_reverse(Tape& tape, std::uint32_t from, double seed, OnStep&& on_st
       for (const LocalPartial& p : partials) tape.add_adjoint_at(p.input, w * p.partial);
     }
   }
+}
+
+template <class OnStep>
+void watched_reverse(Tape& tape, std::uint32_t from, double seed, OnStep&& on_step) {
+  watched_reverse(tape, from, seed, std::forward<OnStep>(on_step),
+                  [](std::uint32_t /*index*/) { return false; });
 }
 
 }  // namespace nabla

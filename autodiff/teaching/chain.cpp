@@ -6,25 +6,6 @@
 
 namespace nabla {
 
-std::string format_matrix(const Eigen::MatrixXd& m, int indent) {
-  std::vector<std::string> cells(static_cast<std::size_t>(m.size()));
-  std::size_t width = 1;
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j) {
-      auto& c = cells[static_cast<std::size_t>(i * m.cols() + j)];
-      c = fmt::format("{}", m(i, j));
-      width = std::max(width, c.size());
-    }
-  std::string out;
-  for (Eigen::Index i = 0; i < m.rows(); ++i) {
-    out += fmt::format("{:{}}[", "", indent);
-    for (Eigen::Index j = 0; j < m.cols(); ++j)
-      out += fmt::format(" {:>{}}", cells[static_cast<std::size_t>(i * m.cols() + j)], width);
-    out += " ]\n";
-  }
-  return out;
-}
-
 ChainOfJacobians chain_of_jacobians(const std::vector<Stage>& stages, const Eigen::VectorXd& x) {
   if (stages.empty()) throw Error("nabla::chain_of_jacobians: no stages");
   ChainOfJacobians c;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <nabla/autodiff/functional/jvp.hpp>
+#include <nabla/autodiff/teaching/format.hpp>
 
 namespace nabla {
 
@@ -42,8 +43,5 @@ struct ChainOfJacobians {
 
 // Stages in order of application: {k, g, f} for l = f(g(k(x))).
 ChainOfJacobians chain_of_jacobians(const std::vector<Stage>& stages, const Eigen::VectorXd& x);
-
-// A matrix as aligned rows "[ a  b ]" (shortest round-trip numbers), each line indented.
-std::string format_matrix(const Eigen::MatrixXd& m, int indent = 4);
 
 }  // namespace nabla

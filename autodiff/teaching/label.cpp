@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include <nabla/autodiff/matrix/mat.hpp>
+
 namespace nabla {
 
 const Var& label(const Var& v, std::string name) {
@@ -21,6 +23,11 @@ const Var& label(const Var& v, std::string name) {
         name, v.index(), v.value(), v.stamp(), tape->stamp()));
   tape->set_label(v.index(), std::move(name));
   return v;
+}
+
+const Mat& label(const Mat& m, std::string name) {
+  if (!m.is_constant()) (void)label(m.record(), std::move(name));
+  return m;
 }
 
 void clear_labels() {

@@ -29,7 +29,7 @@ TEST_CASE("DOT export of the lecture MSE chain") {
     return nabla::label((y[0] - 1) * (y[0] - 1) + y[1] * y[1], "l");
   };
   const Eigen::Vector2d x(2, 1);
-  const std::string dot = nabla::to_dot(l, x);
+  const std::string dot = nabla::to_dot(l, x, nabla::ExplainOptions::exact());
   CAPTURE(dot);
   std::map<int, double> value, adjoint;
   std::map<int, std::string> op;
@@ -82,7 +82,7 @@ TEST_CASE("DOT edge partials against central differences") {
   const nabla::TapeScope scope(tape);
   const VectorXv xv = nabla::variables(x);
   const Var y = f(xv);
-  const std::string dot = nabla::to_dot(tape, y);
+  const std::string dot = nabla::to_dot(tape, y, nabla::ExplainOptions::exact());
   const std::regex edge(R"re(n(\d+) -> n(\d+) \[label="∂ = (\S+)"\])re");
   int checked = 0;
   for (std::sregex_iterator it(dot.begin(), dot.end(), edge), end; it != end; ++it) {
