@@ -15,6 +15,7 @@
 #include <nabla/autodiff/functional/hvp.hpp>
 #include <nabla/autodiff/functional/jvp.hpp>
 #include <nabla/autodiff/functional/vjp.hpp>
+#include <nabla/autodiff/matrix.hpp>
 #include <nabla/autodiff/teaching/chain.hpp>
 #include <nabla/autodiff/teaching/dot_export.hpp>
 #include <nabla/autodiff/teaching/explain.hpp>
@@ -33,7 +34,7 @@ int failures = 0;
 // Reports a computed number next to the slide's and counts mismatches.
 void verify(std::string_view what, double got, double expected, double rtol = 1e-14) {
   const bool ok = std::abs(got - expected) <= rtol * std::max(1.0, std::abs(expected));
-  fmt::print("  {:<44} nabla: {:<22} slide: {:<22} {}\n", what, got, expected,
+  fmt::print("  {:<50} nabla: {:<22} slide: {:<22} {}\n", what, got, expected,
              ok ? "ok" : "MISMATCH");
   if (!ok) ++failures;
 }
@@ -176,6 +177,72 @@ void mse_chain(const char* dot_file) {
   }
 }
 
+// vec(A·X) = (I ⊗ A)·vec(X) and vec(W·x) = (xᵀ ⊗ I)·vec(W), column-major: the Kronecker
+// products written out entry by entry, as the reference for nabla's Jacobians.
+Eigen::MatrixXd kronecker(const Eigen::MatrixXd& p, const Eigen::MatrixXd& q) {
+  Eigen::MatrixXd k(p.rows() * q.rows(), p.cols() * q.cols());
+  for (Eigen::Index i = 0; i < p.rows(); ++i)
+    for (Eigen::Index j = 0; j < p.cols(); ++j)
+      k.block(i * q.rows(), j * q.cols(), q.rows(), q.cols()) = p(i, j) * q;
+  return k;
+}
+
+void matrix_chain_rule() {
+  heading("5b. The chain rule on matrices: Jacobians with respect to vec(X)");
+  Eigen::MatrixXd a(2, 3);
+  a << 0.2, -3, 2, 0, 0, 5;
+  const Eigen::MatrixXd ac = a;
+  // The slide's question on a matrix node: y = A·x with x a 3×1 Mat.
+  const Eigen::MatrixXd jx = nabla::jacobian(
+      [&](const nabla::Mat& x) { return nabla::Mat(ac) * x; }, Eigen::Vector3d(1, -1, 2));
+  fmt::print("y = A x on matrix nodes (x a 3x1 Mat): the Jacobian is A\n{}",
+             nabla::format_matrix(jx));
+  verify("max |jacobian(A x) - A|", (jx - a).cwiseAbs().maxCoeff(), 0.0);
+  // Y = A·X for a 3×2 X: vec(Y) = (I₂ ⊗ A)·vec(X).
+  Eigen::MatrixXd x(3, 2);
+  x << 1, 0.5, -1, 2, 2, -0.5;
+  const Eigen::MatrixXd jX =
+      nabla::jacobian([&](const nabla::Mat& m) { return nabla::Mat(ac) * m; }, x);
+  fmt::print("Y = A X with X 3x2: d vec(Y) / d vec(X) (4x6) = I2 (x) A\n{}",
+             nabla::format_matrix(jX));
+  verify("max |jacobian(A X) - kron(I2, A)|",
+         (jX - kronecker(Eigen::MatrixXd::Identity(2, 2), a)).cwiseAbs().maxCoeff(), 0.0);
+
+  // l(W) = ||W x - y||^2 as two stages: r = W x - y (A_r = x^T (x) I2), l = ||r||^2 (2 r^T).
+  Eigen::MatrixXd w(2, 3);
+  w << 1, 0, -1, 0.5, 2, 0;
+  const Eigen::Vector3d xv(1, 2, -1);
+  const Eigen::Vector2d yv(0.5, 3);
+  const Eigen::MatrixXd xm = xv;
+  const std::vector<nabla::MatStage> stages = {
+      {"r", [&](const nabla::Mat& wm) { return wm * xm - nabla::Mat(Eigen::MatrixXd(yv)); }},
+      {"l", [](const nabla::Mat& r) { return nabla::squared_norm(r); }},
+  };
+  fmt::print(
+      "\nl(W) = ||W x - y||^2, W = [[1, 0, -1], [0.5, 2, 0]], x = (1, 2, -1), y = (0.5, 3)\n");
+  const nabla::ChainOfJacobians c = nabla::chain_of_jacobians(stages, w);
+  fmt::print("{}", c.text);
+  const Eigen::VectorXd r = w * xv - yv;
+  const Eigen::MatrixXd grad = 2.0 * r * xv.transpose();  // dl/dW = 2 (W x - y) x^T
+  verify("A_r = x^T (x) I2, max difference",
+         (c.jacobians[0] - kronecker(xv.transpose(), Eigen::MatrixXd::Identity(2, 2)))
+             .cwiseAbs()
+             .maxCoeff(),
+         0.0);
+  verify("A_l A_r = vec(2 (W x - y) x^T)^T, max difference",
+         (c.from_left.back().transpose() - grad.reshaped()).cwiseAbs().maxCoeff(), 0.0);
+
+  fmt::print("\nThe same loss as the tape records it, matrix records and all:\n{}",
+             nabla::explain(
+                 [&](const nabla::Mat& wm) {
+                   nabla::label(wm, "W");
+                   const nabla::Mat rm =
+                       nabla::label(wm * xm - nabla::Mat(Eigen::MatrixXd(yv)), "r");
+                   return nabla::label(nabla::squared_norm(rm), "l");
+                 },
+                 w));
+}
+
 void forward_vs_reverse() {
   heading("6. Reverse mode (from the left) vs forward mode (from the right)");
   Eigen::Matrix2d a;
@@ -226,6 +293,7 @@ int main(int argc, char** argv) {
   gradients();
   jacobians();
   mse_chain(dot_file);
+  matrix_chain_rule();
   forward_vs_reverse();
   second_order_check();
   fmt::print("\n{}\n", failures == 0 ? "All numbers agree with the slides."

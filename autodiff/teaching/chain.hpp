@@ -2,7 +2,9 @@
 // Jacobian at its own input point, their product accumulated from the left (reverse mode:
 // row vector × Jacobian, A_f·A_g first) and from the right (forward mode: A_g·A_k first),
 // the cost of each order in multiply-adds, and the check that both equal the Jacobian of the
-// whole composite — the lecture's A_l = A_f·A_g·A_k.
+// whole composite — the lecture's A_l = A_f·A_g·A_k. Stages written on matrix nodes (MatStage)
+// take their Jacobians with respect to vec(·), column-major: the Jacobian of X ↦ A·X is I ⊗ A,
+// of W ↦ W·x it is xᵀ ⊗ I.
 #pragma once
 
 #include <Eigen/Core>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include <nabla/autodiff/functional/jvp.hpp>
+#include <nabla/autodiff/matrix/mat.hpp>
 #include <nabla/autodiff/teaching/format.hpp>
 
 namespace nabla {
@@ -23,14 +26,35 @@ struct Stage {
   std::function<VectorXv(const VectorXv&)> f;
 
   template <class F>
-  Stage(std::string stage_name, F fn)
+  requires std::is_invocable_v<const F&, const VectorXv&> Stage(std::string stage_name, F fn)
       : name(std::move(stage_name)),
         f([fn = std::move(fn)](const VectorXv& x) { return detail::outputs_of(fn(x)); }) {}
+};
+
+// One stage on matrix nodes: a function of a Mat returning a Mat, or a Var (kept as 1×1).
+struct MatStage {
+  std::string name;
+  std::function<Mat(const Mat&)> f;
+
+  template <class F>
+  requires detail::MatFunction<const F> MatStage(std::string stage_name, F fn)
+      : name(std::move(stage_name)),
+        f([fn = std::move(fn)](const Mat& x) { return as_mat(fn(x)); }) {}
+
+ private:
+  static Mat as_mat(const Mat& m) { return m; }
+  static Mat as_mat(const Var& v) {
+    VectorXv one(1);
+    one[0] = v;
+    return Mat(one);
+  }
 };
 
 struct ChainOfJacobians {
   std::vector<std::string> names;           // stage names, innermost first
   std::vector<Eigen::VectorXd> points;      // points[k] = input of stage k; back() = the result
+                                            // (vec(·) of matrices, column-major)
+  std::vector<Eigen::Index> rows;           // rows[k] × (points[k].size() / rows[k]): shapes
   std::vector<Eigen::MatrixXd> jacobians;   // jacobians[k] = A of stage k at points[k]
   std::vector<Eigen::MatrixXd> from_left;   // A_K, A_K·A_{K−1}, …, the full product
   std::vector<Eigen::MatrixXd> from_right;  // A_1, A_2·A_1, …, the full product
@@ -42,6 +66,21 @@ struct ChainOfJacobians {
 };
 
 // Stages in order of application: {k, g, f} for l = f(g(k(x))).
-ChainOfJacobians chain_of_jacobians(const std::vector<Stage>& stages, const Eigen::VectorXd& x);
+ChainOfJacobians chain_of_jacobians(const std::vector<Stage>& stages, const Eigen::VectorXd& x,
+                                    const ExplainOptions& options = ExplainOptions::exact());
+
+namespace detail {
+ChainOfJacobians matrix_chain_of_jacobians(const std::vector<MatStage>& stages,
+                                           const Eigen::MatrixXd& x, const ExplainOptions& options);
+}  // namespace detail
+
+// Stages on matrix nodes from the matrix X; each Jacobian is ∂vec(out)/∂vec(in). (A template
+// only so that chain_of_jacobians({}, x) keeps meaning the vector stages.)
+template <class S>
+requires std::is_same_v<S, MatStage> ChainOfJacobians
+chain_of_jacobians(const std::vector<S>& stages, const Eigen::MatrixXd& x,
+                   const ExplainOptions& options = ExplainOptions::exact()) {
+  return detail::matrix_chain_of_jacobians(stages, x, options);
+}
 
 }  // namespace nabla

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <nabla/autodiff.hpp>
+#include <nabla/autodiff/matrix.hpp>
 #include <nabla/autodiff/teaching/chain.hpp>
 #include <string>
 
@@ -68,4 +69,44 @@ TEST_CASE("three stages R³ → R⁴ → R⁵ → R: reverse order is cheaper fo
 
 TEST_CASE("no stages is an error") {
   CHECK_THROWS_AS(nabla::chain_of_jacobians({}, Eigen::Vector2d(1, 2)), nabla::Error);
+}
+
+TEST_CASE("matrix stages: l(W) = ‖W·x − y‖², A_r = xᵀ ⊗ I and the product is vec(2(Wx − y)xᵀ)ᵀ") {
+  Eigen::MatrixXd w(2, 3);
+  w << 1, 0, -1, 0.5, 2, 0;
+  const Eigen::MatrixXd x = Eigen::Vector3d(1, 2, -1);
+  const Eigen::MatrixXd y = Eigen::Vector2d(0.5, 3);
+  const std::vector<nabla::MatStage> stages = {
+      {"r", [&](const nabla::Mat& m) { return m * x - nabla::Mat(y); }},
+      {"l", [](const nabla::Mat& r) { return nabla::squared_norm(r); }},
+  };
+  const nabla::ChainOfJacobians c = nabla::chain_of_jacobians(stages, w);
+  CAPTURE(c.text);
+  // xᵀ ⊗ I₂ written out: column block j of the 2×6 Jacobian is x_j·I₂.
+  Eigen::MatrixXd kron = Eigen::MatrixXd::Zero(2, 6);
+  for (int j = 0; j < 3; ++j) kron.block(0, 2 * j, 2, 2) = x(j) * Eigen::Matrix2d::Identity();
+  CHECK(c.jacobians[0] == kron);
+  const Eigen::MatrixXd r = w * x - y;
+  CHECK(c.jacobians[1] == Eigen::MatrixXd(2.0 * r.transpose()));
+  const Eigen::MatrixXd g = 2.0 * r * x.transpose();
+  CHECK(c.from_left.back().transpose() == g.reshaped());
+  CHECK(c.from_right.back() == c.from_left.back());
+  CHECK(c.max_difference == 0.0);
+  CHECK(c.left_multiply_adds == 1 * 2 * 6);
+  CHECK(c.right_multiply_adds == 1 * 2 * 6);
+  CHECK(c.rows == std::vector<Eigen::Index>{2, 2, 1});
+  CHECK(c.text.find("with respect to vec") != std::string::npos);
+}
+
+TEST_CASE("matrix stages: the Jacobian of X ↦ A·X is I ⊗ A") {
+  Eigen::MatrixXd a(2, 3);
+  a << 0.2, -3, 2, 0, 0, 5;
+  const std::vector<nabla::MatStage> stages = {
+      {"Y", [&](const nabla::Mat& m) { return nabla::Mat(a) * m; }},
+  };
+  const nabla::ChainOfJacobians c = nabla::chain_of_jacobians(stages, Eigen::MatrixXd::Ones(3, 4));
+  Eigen::MatrixXd kron = Eigen::MatrixXd::Zero(8, 12);
+  for (int j = 0; j < 4; ++j) kron.block(2 * j, 3 * j, 2, 3) = a;
+  CHECK(c.jacobians[0] == kron);
+  CHECK(c.direct == kron);
 }
