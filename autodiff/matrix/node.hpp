@@ -157,6 +157,18 @@ class MatNode : public MatrixRecord {
       has_adjoint_ = true;
     }
   }
+  // Column by column: f(j, adjoint column j, assign) writes the column when `assign` (the
+  // first contribution of the sweep: the column holds garbage) and adds to it otherwise. For
+  // backward passes that stay in one column while it is in cache.
+  template <class F>
+  void update_adjoint_by_column(F f) {
+    const bool assign = !has_adjoint_;
+    if (assign) {
+      pooled_resize(adjoint_, value_.rows(), value_.cols());
+      has_adjoint_ = true;
+    }
+    for (Eigen::Index j = 0; j < value_.cols(); ++j) f(j, adjoint_.col(j), assign);
+  }
   // Replaces the adjoint (used to seed a sweep from a matrix output).
   void set_adjoint(const Eigen::MatrixXd& a) {
     adjoint_ = a;

@@ -2,6 +2,8 @@
 // the closed-form gradient identities, the running-statistics recurrence and the mode rules.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -134,6 +136,34 @@ TEST_CASE("batch_norm: running statistics follow PyTorch's recurrence; capture a
   CHECK_THROWS_AS((void)nabla::batch_norm(Mat(Eigen::MatrixXd::Ones(1, 3)), stats), nabla::Error);
   CHECK_THROWS_AS((void)nabla::batch_norm(Mat(Eigen::MatrixXd::Ones(4, 2)), stats),
                   nabla::ShapeError);
+  {
+    // A NaN or ±inf in X is an error naming the entry, in training (seen in the batch means)
+    // and in evaluation, with or without statistics capture; tape and statistics are unchanged.
+    nabla::Tape tape;
+    const nabla::TapeScope scope(tape);
+    Eigen::MatrixXd bad = Eigen::MatrixXd::Random(4, 3);
+    bad(2, 1) = std::numeric_limits<double>::quiet_NaN();
+    const Mat xb = nabla::variable(bad);
+    const std::size_t records = tape.size();
+    CHECK_THROWS_WITH_AS((void)nabla::batch_norm(xb, stats),
+                         "nabla::batch_norm: X has a non-finite entry (2, 1) of 4×3 = nan",
+                         nabla::Error);
+    bad(2, 1) = -std::numeric_limits<double>::infinity();
+    CHECK_THROWS_WITH_AS((void)nabla::batch_norm(nabla::variable(bad), stats),
+                         "nabla::batch_norm: X has a non-finite entry (2, 1) of 4×3 = -inf",
+                         nabla::Error);
+    {
+      nabla::StatisticsCapture capture;
+      CHECK_THROWS_AS((void)nabla::batch_norm(xb, stats), nabla::Error);
+    }
+    CHECK(!stats.pending);
+    {
+      nabla::TrainModeScope eval(nabla::TrainMode::Evaluation);
+      CHECK_THROWS_AS((void)nabla::batch_norm(xb, stats), nabla::Error);
+    }
+    CHECK(tape.size() == records + 1);  // the variable of the second case, nothing more
+    CHECK(stats.batches_tracked == 0);
+  }
   nabla::TrainModeScope eval(nabla::TrainMode::Evaluation);
   // Evaluation: (x − running_mean)/sqrt(running_var + eps) with the initial (0, 1).
   const Eigen::MatrixXd y = nabla::batch_norm(Mat(Eigen::MatrixXd::Ones(1, 3)), stats).value();
