@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include <nabla/autodiff/core/mode.hpp>
 #include <nabla/optim/first_order/step_state.hpp>
 #include <nabla/optim/objectives/objective.hpp>
 #include <nabla/optim/run/monitor.hpp>
@@ -50,7 +51,9 @@ class SolverRun {
   [[nodiscard]] StepState& memory() noexcept { return state_.step; }
 
   // Counted evaluations (Result::evaluations). A non-finite value is returned as it is: a line
-  // search or a zero-order method treats it as +inf.
+  // search or a zero-order method treats it as +inf. Each keeps the batch statistics it saw
+  // (batch norm) pending; accept() commits those of the accepted point's evaluation, so the
+  // running statistics update once per iteration, never for a rejected trial.
   double value(const Eigen::VectorXd& x);
   double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g);
   void hessian_vector(const Eigen::VectorXd& x, const Eigen::VectorXd& v, Eigen::VectorXd& hv);
@@ -99,6 +102,14 @@ class SolverRun {
   double last_step_norm_ = 0.0;
   std::optional<StationaryKind> second_order_;
   Eigen::VectorXd hessian_eigenvalues_;
+  // The batch statistics of the latest evaluation (pending) and the point they were seen at.
+  StatisticsUpdates latest_statistics_;
+  bool has_model_state_ = false;  // Objective::model_state() is not empty
+  Eigen::VectorXd statistics_at_;
+  template <class Evaluate>
+  double capturing(const Eigen::VectorXd& x, Evaluate evaluate);
+  // At an accepted x: commits the pending statistics when they were seen at x, else drops them.
+  void settle_statistics(const Eigen::VectorXd& x);
 };
 
 }  // namespace nabla::optim

@@ -122,6 +122,42 @@ TEST_CASE("full-batch gradient descent: one update per step, momentum 0.1") {
             .maxCoeff() <= 1e-14);
 }
 
+TEST_CASE("line-search solvers: one update per accepted iterate, none for rejected trials") {
+  const opt::RowMatrixXd X = design();
+  Eigen::VectorXd m, v;
+  batch_moments(X, 0, kSamples, m, v);
+  for (const bool lbfgs : {true, false}) {
+    CAPTURE(lbfgs);
+    opt::BatchObjective Q(blocks(0.1), X, labels(), loss);
+    opt::Options o;
+    o.stop.max_iterations = 6;
+    o.stop.gradient_norm = 1e-300;
+    std::vector<std::int64_t> tracked;  // batches_tracked seen by the callback, per iteration
+    o.on_iteration = [&](const opt::Progress& /*p*/) {
+      tracked.push_back(Q.shapes().stats("bn0").batches_tracked);
+      return false;  // go on
+    };
+    const opt::Result r = lbfgs ? opt::minimize(Q, Q.x0(), opt::LBFGS{}, o)
+                                : opt::minimize(Q, Q.x0(), opt::ConjugateGradient{}, o);
+    CAPTURE(r.message);
+    REQUIRE(r.iterations >= 3);
+    // CG's line search tries more points than it accepts, yet updates once per iteration
+    // (L-BFGS accepts its unit steps here: one evaluation per iteration).
+    if (!lbfgs) CHECK(r.evaluations.values > r.iterations + 1);
+    const nabla::BatchNormStats& s = Q.shapes().stats("bn0");
+    CHECK(s.batches_tracked == r.iterations);
+    for (std::size_t k = 0; k < tracked.size(); ++k)
+      CHECK(tracked[k] == static_cast<std::int64_t>(k + 1));
+    // The normalised layer reads the raw features: every batch has the moments m, v.
+    const double w = 1.0 - std::pow(0.9, static_cast<double>(r.iterations));
+    CHECK((s.running_mean - w * m).cwiseAbs().maxCoeff() <= 1e-14);
+    CHECK((s.running_var - (w * v + (1.0 - w) * Eigen::VectorXd::Ones(kFeatures)))
+              .cwiseAbs()
+              .maxCoeff() <= 1e-14);
+    CHECK(r.state.model_state == Q.parameters(r.x).statistics());
+  }
+}
+
 TEST_CASE("forward() and evaluation use the running statistics") {
   const opt::RowMatrixXd X = design();
   opt::BatchObjective Q(blocks(0.1), X, labels(), loss);
