@@ -50,6 +50,7 @@
 #include <nabla/optim/tools/split.hpp>
 #include <nabla/optim/tools/standardize.hpp>
 #include <nabla/optim/tuning/bayesian_optimization.hpp>
+#include <nabla/optim/tuning/expected_improvement.hpp>
 #include <nabla/optim/tuning/gaussian_process.hpp>
 #include <nabla/optim/tuning/grid_searcher.hpp>
 #include <nabla/optim/tuning/params.hpp>

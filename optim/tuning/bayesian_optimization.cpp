@@ -13,29 +13,29 @@
 #include <optional>
 #include <span>
 #include <utility>
+#include <variant>
 
 #include <nabla/autodiff/core/error.hpp>
 #include <nabla/optim/minimize.hpp>
 #include <nabla/optim/solvers/lbfgsb.hpp>
+#include <nabla/optim/tuning/expected_improvement.hpp>
 
 namespace nabla::optim {
 
 namespace {
 
-double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi); }
-double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
-
-double expected_improvement(double mean, double std, double best, double xi) {
-  if (std <= 0.0) return std::max(best - mean - xi, 0.0);
-  const double imp = best - mean - xi, z = imp / std;
-  return imp * normal_cdf(z) + std * normal_pdf(z);
+// The acquisition's score of a candidate: log EI, or EI itself (options.log_ei = false).
+double acquisition(double mean, double std, double best, double xi, bool log_ei) {
+  return log_ei ? log_expected_improvement(mean, std, best, xi)
+                : expected_improvement(mean, std, best, xi);
 }
 
-// −EI on the unit box, with its gradient, for L-BFGS-B.
+// −EI or −log EI on the unit box, with its gradient, for L-BFGS-B. Far from the data EI and its
+// gradient underflow while log EI keeps a slope, so a refinement started there still moves.
 class NegativeEi final : public Objective {
  public:
-  NegativeEi(const GaussianProcess& gp, double best, double xi, Eigen::Index d)
-      : gp_(gp), best_(best), xi_(xi), d_(d) {}
+  NegativeEi(const GaussianProcess& gp, double best, double xi, Eigen::Index d, bool log_ei)
+      : gp_(gp), best_(best), xi_(xi), d_(d), log_ei_(log_ei) {}
   [[nodiscard]] std::int64_t samples() const override { return 0; }
   [[nodiscard]] std::optional<Eigen::Index> dimension() const override { return d_; }
   double value_gradient(const Eigen::VectorXd& u, Eigen::VectorXd& g) override {
@@ -44,12 +44,20 @@ class NegativeEi final : public Objective {
     gp_.predict_gradient(u, mean, std, dmean, dstd);
     if (std <= 0.0) {
       g = Eigen::VectorXd::Zero(d_);
-      return -std::max(best_ - mean - xi_, 0.0);
+      const double v = -acquisition(mean, std, best_, xi_, log_ei_);
+      return std::isfinite(v) ? v : std::numeric_limits<double>::max();
     }
     const double imp = best_ - mean - xi_, z = imp / std;
-    const double cdf = normal_cdf(z), pdf = normal_pdf(z);
-    g = cdf * dmean - pdf * dstd;  // ∂EI/∂μ = −Φ(z), ∂EI/∂σ = φ(z)
-    return -(imp * cdf + std * pdf);
+    double slope = 0.0;  // d log h/dz = Φ(z)/h(z)
+    const double lh = log_h(z, &slope);
+    if (log_ei_) {
+      // log EI = log σ + log h(z): ∂/∂μ = −slope/σ, ∂/∂σ = (1 − z·slope)/σ.
+      g = (slope * dmean - (1.0 - z * slope) * dstd) / std;
+      return -(std::log(std) + lh);
+    }
+    const double ei = std * std::exp(lh), cdf = slope * std::exp(lh);
+    g = cdf * dmean - (ei / std - z * cdf) * dstd;  // ∂EI/∂μ = −Φ(z), ∂EI/∂σ = φ(z)
+    return -ei;
   }
   double value(const Eigen::VectorXd& u) override {
     Eigen::VectorXd g;
@@ -64,6 +72,7 @@ class NegativeEi final : public Objective {
   const GaussianProcess& gp_;
   double best_, xi_;
   Eigen::Index d_;
+  bool log_ei_;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -74,13 +83,20 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 BayesianOptimization::BayesianOptimization(Space space, std::uint64_t seed,
                                            BayesianOptimizationOptions options)
-    : space_(std::move(space)), rng_(seed), options_(options), gp_(options.gp) {
+    : space_(std::move(space)), rng_(seed), options_(std::move(options)), gp_(options_.gp) {
   if (space_.size() == 0) throw Error("nabla::optim::BayesianOptimization: the space is empty");
   if (options_.candidates == 0)
     throw Error("nabla::optim::BayesianOptimization: candidates = 0 must be at least 1");
+  if (!(options_.stall_radius >= 0 && std::isfinite(options_.stall_radius) &&
+        options_.stall_tolerance >= 0 && std::isfinite(options_.stall_tolerance)))
+    throw Error(fmt::format(
+        "nabla::optim::BayesianOptimization: stall_radius = {} and stall_tolerance = {} must be "
+        "finite and >= 0",
+        options_.stall_radius, options_.stall_tolerance));
 }
 
-Eigen::VectorXd BayesianOptimization::propose(const std::vector<Eigen::VectorXd>& taken) {
+Eigen::VectorXd BayesianOptimization::propose(const std::vector<Eigen::VectorXd>& taken,
+                                              bool stalled) {
   const Eigen::Index d = static_cast<Eigen::Index>(space_.size());
   const double best = gp_.y_normalized().minCoeff();
   // Candidates: uniform in the box, and perturbations of the best few observations.
@@ -114,7 +130,7 @@ Eigen::VectorXd BayesianOptimization::propose(const std::vector<Eigen::VectorXd>
   pool.reserve(m + options_.refine);
   for (std::size_t i = 0; i < m; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
-    pool.emplace_back(expected_improvement(mean[r], std[r], best, options_.xi),
+    pool.emplace_back(acquisition(mean[r], std[r], best, options_.xi, options_.log_ei),
                       C.row(r).transpose());
   }
   // Refine the best few of each kind with L-BFGS-B in the unit box: the uniform ones too, so a
@@ -133,18 +149,24 @@ Eigen::VectorXd BayesianOptimization::propose(const std::vector<Eigen::VectorXd>
   o.stop.max_iterations = 100;
   o.track_best = false;
   for (const Eigen::VectorXd& start : starts) {
-    NegativeEi objective(gp_, best, options_.xi, d);
+    NegativeEi objective(gp_, best, options_.xi, d, options_.log_ei);
     const Result r = minimize(objective, start, solver, o);
     const Eigen::VectorXd u = space_.snap(r.x);
     double mu = 0.0, sd = 0.0;
     Eigen::VectorXd dm, ds;
     gp_.predict_gradient(u, mu, sd, dm, ds);
-    pool.emplace_back(expected_improvement(mu, sd, best, options_.xi), u);
+    pool.emplace_back(acquisition(mu, sd, best, options_.xi, options_.log_ei), u);
   }
   std::stable_sort(pool.begin(), pool.end(), by_ei);
+  // Stalled: skip the incumbent's exhausted well, ‖(u − u*)/ℓ‖₂ < stall_radius.
+  const Eigen::VectorXd inv_l = (-gp_.theta().segment(1, d)).array().exp().matrix();
+  auto in_exhausted_well = [&](const Eigen::VectorXd& u) {
+    return stalled && (u - taken[by_score[0]]).cwiseProduct(inv_l).norm() < options_.stall_radius;
+  };
   // The best that is not a point already evaluated or chosen (rounding can land on one).
   for (const auto& entry : pool) {
     const Eigen::VectorXd& u = entry.second;
+    if (in_exhausted_well(u)) continue;
     const bool seen = std::any_of(taken.begin(), taken.end(), [&](const Eigen::VectorXd& t) {
       return (t - u).lpNorm<Eigen::Infinity>() < 1e-12;
     });
@@ -184,7 +206,12 @@ std::vector<Params> BayesianOptimization::ask(std::size_t k) {
   }
   GPKernel kernel;
   kernel.noise = options_.gp.noise_low;
-  gp_ = GaussianProcess(options_.gp, kernel);
+  GPOptions gp_options = options_.gp;
+  if (gp_options.quadratic_mean && gp_options.quadratic_dimensions.empty())
+    for (std::size_t j = 0; j < space_.size(); ++j)
+      gp_options.quadratic_dimensions.push_back(
+          !std::holds_alternative<Categorical>(space_.dimension(j)));
+  gp_ = GaussianProcess(gp_options, kernel);
   if (theta_.size() == d + 2) {
     gp_.fit(X.topRows(1), y.head(1));  // sizes the kernel; then the warm start
     gp_.set_theta(theta_);
@@ -192,10 +219,17 @@ std::vector<Params> BayesianOptimization::ask(std::size_t k) {
   gp_.fit(X, y, &rng_);
   theta_ = gp_.theta();
   fit_seconds_ = seconds_since(t0);
+  // Stalled: the last stall_patience observations improved the best by ≤ stall_tolerance.
+  bool stalled = false;
+  const auto patience = static_cast<Eigen::Index>(options_.stall_patience);
+  if (patience > 0 && n > patience + static_cast<Eigen::Index>(options_.n_initial)) {
+    const Eigen::VectorXd& yn = gp_.y_normalized();
+    stalled = yn.head(n - patience).minCoeff() - yn.minCoeff() <= options_.stall_tolerance;
+  }
   const auto t1 = std::chrono::steady_clock::now();
   for (auto& p : out) taken.push_back(space_.to_unit(p));
   while (out.size() < k) {
-    const Eigen::VectorXd u = propose(taken);
+    const Eigen::VectorXd u = propose(taken, stalled);
     out.push_back(space_.from_unit(u));
     taken.push_back(u);
     ++asked_;

@@ -7,13 +7,18 @@
 // fit() maximises it with nabla's L-BFGS-B in the log-space box of GPOptions, from the current
 // kernel and `restarts` uniform draws in that box; the best run is kept. Predictions are in y's
 // units (mean·σ_y + μ_y, std·σ_y); the _normalized accessors and predict_gradient (for expected
-// improvement) are in the normalised units.
+// improvement) are in the normalised units. With GPOptions::quadratic_mean the prior mean is
+// m(x) = β₀ + β₁‖x − ½‖² (over quadratic_dimensions) instead of 0, β by generalised least squares,
+// β = (HᵀK⁻¹H)⁻¹HᵀK⁻¹y with H's rows (1, ‖xᵢ − ½‖²), and the likelihood is that of the residual
+// y − Hβ (profiled over β, so its gradient in θ keeps the form above); length_prior adds a
+// log prior on the length scales to the likelihood the fit maximises.
 #pragma once
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
 #include <cstddef>
+#include <vector>
 
 #include <nabla/optim/run/random.hpp>
 
@@ -25,6 +30,22 @@ struct GPKernel {
   double noise = 1e-6;            // added to K's diagonal (scikit-learn's alpha)
 };
 
+// A prior on each length scale ℓ (on the unit-box scale), making the fit a MAP estimate:
+// log p(θ | y) = LML(θ) + Σⱼ log p(ℓⱼ). Gamma(a, b): log p(ℓ) = (a − 1) log ℓ − bℓ (rate b);
+// LogNormal(μ, σ): log p(ℓ) = −log ℓ − (log ℓ − μ)²/(2σ²); dimension_scaled(): LogNormal with
+// μ = √2 + ½ log d, σ = √3 for d inputs (Hvarfner, Hellsten & Nardi 2024, "Vanilla Bayesian
+// optimization performs great in high dimensions"). Few observations leave the likelihood nearly
+// flat in ℓ; the prior keeps the fit from the extremes where EI's proposals degrade.
+struct LengthScalePrior {
+  enum class Kind { None, Gamma, LogNormal, DimensionScaled };
+  Kind kind = Kind::None;
+  double a = 0.0, b = 0.0;  // Gamma: shape, rate; LogNormal: μ, σ of log ℓ
+  [[nodiscard]] static LengthScalePrior none() { return {}; }
+  [[nodiscard]] static LengthScalePrior gamma(double shape, double rate);
+  [[nodiscard]] static LengthScalePrior log_normal(double mu, double sigma);
+  [[nodiscard]] static LengthScalePrior dimension_scaled();
+};
+
 struct GPOptions {
   bool optimize = true;  // maximise the marginal likelihood at fit; false: keep the kernel
   int restarts = 3;      // random starts besides the current kernel
@@ -32,8 +53,15 @@ struct GPOptions {
   double length_low = 1e-2, length_high = 1e1;
   double noise_low = 1e-8, noise_high = 1e-1;
   bool optimize_noise = true;
-  double jitter = 1e-10;     // added on top of the noise, for the Cholesky factor
-  int max_iterations = 200;  // per L-BFGS-B run
+  double jitter = 1e-10;               // added on top of the noise, for the Cholesky factor
+  int max_iterations = 200;            // per L-BFGS-B run
+  LengthScalePrior length_prior = {};  // none: maximum likelihood, as scikit-learn
+  // Prior mean m(x) = β₀ + β₁‖x − ½‖² (β by generalised least squares at each θ, the marginal
+  // likelihood profiled over it) instead of 0 on the normalised y.
+  bool quadratic_mean = false;
+  // The inputs the bowl sums over (empty: all): Bayesian optimisation leaves out categorical
+  // dimensions, whose unit-box position is an arbitrary index order.
+  std::vector<bool> quadratic_dimensions = {};
 };
 
 class GaussianProcess {
@@ -58,6 +86,9 @@ class GaussianProcess {
   [[nodiscard]] double log_marginal_likelihood(const Eigen::VectorXd& theta,
                                                Eigen::VectorXd* grad) const;
 
+  // Σⱼ log p(ℓⱼ) of GPOptions::length_prior at θ (0 without one), its gradient added to *grad.
+  [[nodiscard]] double log_prior(const Eigen::VectorXd& theta, Eigen::VectorXd* grad) const;
+
   [[nodiscard]] const GPKernel& kernel() const noexcept { return kernel_; }
   [[nodiscard]] Eigen::VectorXd theta() const;
   void set_theta(const Eigen::VectorXd& theta);
@@ -68,6 +99,10 @@ class GaussianProcess {
 
  private:
   void factorize();
+  [[nodiscard]] double bowl(const Eigen::Ref<const Eigen::RowVectorXd>& x) const;  // ‖x − ½‖²
+  // β of the quadratic mean for the factor `llt` and the residual y − Hβ (y itself, β = 0,
+  // without the option or when HᵀK⁻¹H is singular).
+  Eigen::VectorXd residual(const Eigen::LLT<Eigen::MatrixXd>& llt, Eigen::Vector2d& beta) const;
   GPOptions options_;
   GPKernel kernel_;
   Eigen::MatrixXd X_;
@@ -77,6 +112,7 @@ class GaussianProcess {
   // it uninitialised, and moving the GP (BayesianOptimization::ask) would read it.
   Eigen::LLT<Eigen::MatrixXd> llt_{Eigen::MatrixXd()};
   Eigen::VectorXd alpha_;
+  Eigen::Vector2d beta_ = Eigen::Vector2d::Zero();
   double lml_ = 0.0;
 };
 
