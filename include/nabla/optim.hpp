@@ -9,6 +9,7 @@
 #include <nabla/optim/line_search/line_search.hpp>
 #include <nabla/optim/method.hpp>
 #include <nabla/optim/minimize.hpp>
+#include <nabla/optim/model_selection/cross_val_score.hpp>
 #include <nabla/optim/model_selection/grid_search_cv.hpp>
 #include <nabla/optim/model_selection/kfold.hpp>
 #include <nabla/optim/objectives/batch_objective.hpp>

@@ -4,37 +4,15 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include <nabla/autodiff/core/error.hpp>
+#include <nabla/optim/model_selection/cross_val_score.hpp>
 #include <nabla/optim/parallel/thread_pool.hpp>
 
 namespace nabla::optim {
-
-namespace {
-
-Eigen::MatrixXd rows(const Eigen::MatrixXd& X, const std::vector<std::size_t>& index) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(index.size()), X.cols());
-  for (std::size_t i = 0; i < index.size(); ++i)
-    out.row(static_cast<Eigen::Index>(i)) = X.row(static_cast<Eigen::Index>(index[i]));
-  return out;
-}
-
-Eigen::VectorXd rows(const Eigen::VectorXd& y, const std::vector<std::size_t>& index) {
-  Eigen::VectorXd out(static_cast<Eigen::Index>(index.size()));
-  for (std::size_t i = 0; i < index.size(); ++i)
-    out[static_cast<Eigen::Index>(i)] = y[static_cast<Eigen::Index>(index[i])];
-  return out;
-}
-
-struct Task {
-  double score = std::numeric_limits<double>::quiet_NaN();
-  std::string error;  // empty: the fit succeeded
-  std::vector<std::string> warnings;
-};
-
-}  // namespace
 
 std::string CvResults::to_string(bool splits) const {
   std::size_t width = 6;
@@ -58,74 +36,30 @@ std::string CvResults::to_string(bool splits) const {
 GridSearchResult grid_search_cv(const EstimatorFactory& make_estimator, const ParameterGrid& grid,
                                 const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Folds& cv,
                                 const GridSearchOptions& options) {
-  if (X.rows() != y.size())
-    throw ShapeError(fmt::format("nabla::optim::grid_search_cv: X has {} rows, y has {} samples",
-                                 X.rows(), y.size()));
-  if (cv.empty()) throw Error("nabla::optim::grid_search_cv: cv has no folds");
-  for (const Fold& f : cv)
-    for (const auto* part : {&f.train, &f.test})
-      for (std::size_t i : *part)
-        if (i >= static_cast<std::size_t>(X.rows()))
-          throw Error(fmt::format(
-              "nabla::optim::grid_search_cv: fold index {} is out of range for {} samples", i,
-              X.rows()));
+  detail::check_cv("grid_search_cv", X, y, cv);
   const std::vector<Params> candidates = grid.all();
   if (candidates.empty()) throw Error("nabla::optim::grid_search_cv: the grid has no candidate");
   const std::size_t n_cand = candidates.size(), k = cv.size();
 
   // Candidate-major, split-minor: scikit-learn's order of fits (and so of its warnings).
-  std::vector<Task> tasks(n_cand * k);
+  std::vector<detail::FitScore> tasks(n_cand * k);
+  // The factory is the user's and may keep state: one call at a time; the fits run in parallel.
+  std::mutex factory_mutex;
+  const EstimatorFactory locked = [&](const Params& p) {
+    const std::lock_guard lock(factory_mutex);
+    return make_estimator(p);
+  };
   const auto run = [&](std::size_t task, unsigned /*worker*/) {
-    Task& out = tasks[task];
-    const Params& params = candidates[task / k];
-    const Fold& fold = cv[task % k];
-    try {
-      std::unique_ptr<Estimator> est = make_estimator(params);
-      if (!est) throw Error("nabla::optim::grid_search_cv: the factory returned no estimator");
-      est->set_warning_sink([&out](const std::string& m) { out.warnings.push_back(m); });
-      est->fit(rows(X, fold.train), rows(y, fold.train));
-      out.score = est->score(rows(X, fold.test), rows(y, fold.test));
-    } catch (const std::exception& e) {
-      out.error = e.what();
-      out.score = std::numeric_limits<double>::quiet_NaN();
-    }
+    tasks[task] = detail::fit_and_score(locked, candidates[task / k], X, y, cv[task % k]);
   };
   if (options.parallel)
     ThreadPool::shared().parallel_for(tasks.size(), run);
   else
     for (std::size_t t = 0; t < tasks.size(); ++t) run(t, 0);
 
-  for (const Task& t : tasks)
+  for (const detail::FitScore& t : tasks)
     for (const std::string& m : t.warnings) emit_warning(options.warnings, m);
-  // FitFailedWarning: failures counted per distinct message, in order of first appearance.
-  std::vector<std::pair<std::string, std::size_t>> errors;
-  std::size_t failed = 0;
-  for (const Task& t : tasks) {
-    if (t.error.empty()) continue;
-    ++failed;
-    auto it = std::find_if(errors.begin(), errors.end(),
-                           [&t](const auto& e) { return e.first == t.error; });
-    if (it == errors.end())
-      errors.emplace_back(t.error, 1);
-    else
-      ++it->second;
-  }
-  if (failed > 0) {
-    std::string summary;
-    for (const auto& [message, count] : errors)
-      summary += fmt::format("{}\n{} fits failed with the following error:\n{}\n",
-                             std::string(80, '-'), count, message);
-    if (failed == tasks.size())
-      throw Error(fmt::format(
-          "nabla::optim::grid_search_cv: All the {} fits failed.\nIt is very likely that your "
-          "model is misconfigured.\n\nBelow are more details about the failures:\n{}",
-          failed, summary));
-    emit_warning(options.warnings,
-                 fmt::format("FitFailedWarning: \n{} fits failed out of a total of {}.\nThe score "
-                             "on these train-test partitions for these parameters will be set "
-                             "to nan.\n\nBelow are more details about the failures:\n{}",
-                             failed, tasks.size(), summary));
-  }
+  detail::report_failed_fits("grid_search_cv", tasks, options.warnings);
 
   GridSearchResult result;
   CvResults& r = result.cv_results;
@@ -134,22 +68,14 @@ GridSearchResult grid_search_cv(const EstimatorFactory& make_estimator, const Pa
   r.mean_test_score.resize(n_cand);
   r.std_test_score.resize(n_cand);
   for (std::size_t c = 0; c < n_cand; ++c) {
-    double sum = 0.0;
-    for (std::size_t s = 0; s < k; ++s) {
-      r.split_test_scores[c][s] = tasks[c * k + s].score;
-      sum += tasks[c * k + s].score;
-    }
-    const double mean = sum / static_cast<double>(k);
-    double ss = 0.0;
-    for (double v : r.split_test_scores[c]) ss += (v - mean) * (v - mean);
-    r.mean_test_score[c] = mean;
-    r.std_test_score[c] = std::sqrt(ss / static_cast<double>(k));
+    for (std::size_t s = 0; s < k; ++s) r.split_test_scores[c][s] = tasks[c * k + s].score;
+    detail::mean_std(r.split_test_scores[c], r.mean_test_score[c], r.std_test_score[c]);
   }
   bool any_nonfinite = false;
   for (double m : r.mean_test_score) any_nonfinite = any_nonfinite || !std::isfinite(m);
   if (any_nonfinite) {
     std::string list;
-    for (double m : r.mean_test_score) list += (list.empty() ? "" : " ") + fmt::format("{}", m);
+    for (double m : r.mean_test_score) list += fmt::format("{}{}", list.empty() ? "" : " ", m);
     emit_warning(
         options.warnings,
         fmt::format("UserWarning: One or more of the test scores are non-finite: [{}]", list));

@@ -10,7 +10,8 @@
 // estimators are regressors); stratified or any other splits go in as explicit Folds.
 // The candidate × split fits run on ThreadPool::shared(); each task has its own estimator and
 // writes only its own slot, and warnings are delivered in scikit-learn's order afterwards, so
-// nothing depends on the thread count.
+// nothing depends on the thread count. The factory is called under a lock (one call at a time:
+// it may keep state); the fits themselves run in parallel.
 #pragma once
 
 #include <cstddef>

@@ -64,6 +64,42 @@ TEST_CASE("max_workers caps the slots; a pool of one runs inline") {
   CHECK(one.threads_started() == 0);
 }
 
+TEST_CASE("a call from inside a task of another pool runs inline, on the task's thread") {
+  // Not the busy-pool fallback (the inner pool is idle): the in-task rule alone keeps nested
+  // parallelism at the outer pool's threads.
+  opt::ThreadPool outer(4), inner(4);
+  if (outer.size() < 2) return;  // a BLAS unsafe across threads: nothing runs in parallel
+  std::mutex m;
+  std::set<std::thread::id> outer_threads;
+  bool every_inner_call_inline = true;
+  outer.parallel_for(8, [&](std::size_t, unsigned) {
+    const auto me = std::this_thread::get_id();
+    std::set<std::thread::id> seen;
+    std::set<unsigned> slots;
+    std::mutex local;
+    inner.parallel_for(16, [&](std::size_t, unsigned worker) {
+      const std::lock_guard lock(local);
+      seen.insert(std::this_thread::get_id());
+      slots.insert(worker);
+    });
+    const std::lock_guard lock(m);
+    outer_threads.insert(me);
+    every_inner_call_inline =
+        every_inner_call_inline && seen == std::set{me} && slots == std::set{0u};
+  });
+  CHECK(every_inner_call_inline);
+  CHECK(outer_threads.size() <= outer.size());
+  CHECK(inner.threads_started() == 0);  // never woke: every call ran inline
+  // Outside any task the inner pool does use its threads.
+  std::set<std::thread::id> threads;
+  std::mutex t;
+  inner.parallel_for(1000, [&](std::size_t, unsigned) {
+    const std::lock_guard lock(t);
+    threads.insert(std::this_thread::get_id());
+  });
+  CHECK(inner.threads_started() == inner.size() - 1);
+}
+
 TEST_CASE("the lowest task's exception is rethrown after every task has run") {
   opt::ThreadPool pool(3);
   std::atomic<int> ran{0};

@@ -4,13 +4,18 @@
 // optimisation on Branin, and tune() on a minimize run. References: reference/*.py.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nabla/optim.hpp>
@@ -315,6 +320,20 @@ TEST_CASE("save/restore: the asks after a restore are bit-identical") {
   opt::RandomSearcher b(grid, 2);
   b.restore(a.save());
   CHECK(opt::to_string(a.ask(4)[3]) == opt::to_string(b.ask(4)[3]));
+  // A grid part-way through: the rest in ParameterGrid order, then exhausted.
+  const opt::Grid g{{"alpha", {0.1, 1.0, 10.0}}, {"penalty", {"l1", "l2"}}};
+  opt::GridSearcher first(g);
+  const auto head = first.ask(4);
+  first.tell(head, {1.0, 2.0, 3.0, 4.0});
+  opt::GridSearcher second(g);
+  second.restore(first.save());
+  const auto rest_a = first.ask(10), rest_b = second.ask(10);
+  REQUIRE(rest_b.size() == 2);
+  REQUIRE(rest_a.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) CHECK(opt::to_string(rest_a[i]) == opt::to_string(rest_b[i]));
+  CHECK(opt::to_string(rest_b[0]) == opt::to_string(opt::ParameterGrid(g).all()[4]));
+  CHECK(second.exhausted());
+  CHECK(second.observed_scores() == std::vector<double>{1.0, 2.0, 3.0, 4.0});
 }
 
 TEST_CASE("Bayesian optimisation: Branin in 30 evaluations (5 random first), 3 seeds") {
@@ -481,4 +500,42 @@ TEST_CASE("tune: a throwing or NaN score is a failed trial; maximize; a non-copy
   CHECK(g.trials.size() == 3);  // the grid is exhausted first
   CHECK(counting.calls == 3);
   CHECK(opt::as_real(g.best.params, "x") == 0.1);
+}
+
+TEST_CASE("tune: max_seconds ends the search between batches; the serial notice's text") {
+  const opt::Space space{{"x", opt::Real{0, 1}}};
+  auto slow = [](const opt::Params& p) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return opt::as_real(p, "x");
+  };
+  opt::RandomSearcher rs(space, 1);
+  const auto r = opt::tune(slow, rs, {.max_evaluations = 100, .max_seconds = 0.05});
+  MESSAGE("max_seconds = 0.05 with 20 ms trials: ", r.trials.size(), " trials");
+  CHECK(r.trials.size() >= 1);
+  CHECK(r.trials.size() < 100);  // 100 trials take 2 s
+  // The notice for an objective that cannot be copied, read back from stderr.
+  struct Once {
+    Once() = default;
+    Once(const Once&) = delete;
+    Once(Once&&) = default;
+    double operator()(const opt::Params& p) const { return opt::as_real(p, "x"); }
+  };
+  std::FILE* tmp = std::tmpfile();
+  REQUIRE(tmp != nullptr);
+  std::fflush(stderr);
+  const int saved = dup(fileno(stderr));
+  dup2(fileno(tmp), fileno(stderr));
+  opt::RandomSearcher once_searcher(space, 2);
+  Once once;
+  const auto o = opt::tune(once, once_searcher, {.max_evaluations = 4, .batch = 2});
+  std::fflush(stderr);
+  dup2(saved, fileno(stderr));
+  close(saved);
+  std::rewind(tmp);
+  std::string text(256, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), tmp));
+  std::fclose(tmp);
+  CHECK(text == "nabla::optim::tune: the objective cannot be copied; its batches run serially\n");
+  CHECK(!o.parallel);
+  CHECK(o.trials.size() == 4);
 }

@@ -1,7 +1,8 @@
 // Test problems of the global-search tests (global_search_test.cpp, global_search_long_test.cpp),
 // each with its known minimum f* = 0: Rastrigin and Ackley with the optimum shifted to a seeded
-// point s of the box (the box still holds the minimiser), Himmelblau (four minima), a shifted
-// sphere; and the tally of several seeds (how many reached |f − f*| ≤ tol, median evaluations).
+// point s of the box (the box still holds the minimiser), Himmelblau (four minima) shifted to a
+// seeded s in [−1, 1]², a shifted sphere; and the tally of several seeds (how many reached |f − f*|
+// ≤ tol, median evaluations).
 #pragma once
 
 #include <Eigen/Core>
@@ -63,6 +64,18 @@ inline auto ackley(Eigen::VectorXd s) {
 inline double himmelblau(const Eigen::VectorXd& x) {
   const double a = x[0] * x[0] + x[1] - 11.0, b = x[0] + x[1] * x[1] - 7.0;
   return a * a + b * b;
+}
+
+// s uniform in [−1, 1]²: Himmelblau's minima (|xᵢ| ≤ 3.78) moved by s stay inside [−5, 5]².
+inline Eigen::Vector2d himmelblau_shift(std::uint64_t seed) {
+  nabla::optim::Rng rng(seed + 3000);
+  const double a = -1.0 + 2.0 * rng.uniform();
+  return {a, -1.0 + 2.0 * rng.uniform()};
+}
+
+// Himmelblau with its four minima moved by s.
+inline auto himmelblau_at(Eigen::Vector2d s) {
+  return [s](const Eigen::VectorXd& x) { return himmelblau(x - s); };
 }
 
 struct Tally {
