@@ -1,5 +1,8 @@
-// The one thread pool of nabla::optim, shared by every parallel method (multistart, population
-// searches, batches of search trials, threaded finite sums). `ThreadPool::shared()` is created on
+// The one thread pool of nabla::optim, shared by every parallel method (multistart, batches of
+// search trials in tune(), grid_search_cv's fits; the data-parallel finite sums will take theirs
+// from it too). The population methods evaluate serially today (differential evolution's
+// immediate updating makes each trial depend on the one before; the genetic algorithm's
+// offspring could go in parallel). `ThreadPool::shared()` is created on
 // first use with NABLA_THREADS threads (the environment variable; std::thread's
 // hardware_concurrency when unset), the calling thread counted as one of them.
 //
