@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include <nabla/autodiff/core/nearest_name.hpp>
 #include <nabla/autodiff/formula/program.hpp>
 
 namespace nabla {
@@ -44,34 +45,10 @@ std::string pointer(std::string_view text, std::size_t column) {
       column);
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // "; did you mean 'sin'?" for the nearest candidate within a small distance, else "".
 std::string suggestion(std::string_view name, const std::vector<std::string_view>& candidates) {
-  std::string_view best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  for (const std::string_view c : candidates) {
-    const std::size_t d = edit_distance(name, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  const std::size_t allowed = name.size() <= 3 ? 1 : 2;
-  if (best.empty() || best_distance > allowed) return "";
+  const std::string_view best = detail::nearest_name(name, candidates, name.size() <= 3 ? 1 : 2);
+  if (best.empty()) return "";
   return fmt::format("; did you mean '{}'?", best);
 }
 

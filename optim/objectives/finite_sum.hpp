@@ -135,6 +135,7 @@ class FiniteSum final : public Objective {
     const auto first = reinterpret_cast<std::uintptr_t>(X_.data() + i * X_.cols()) & ~(line - 1);
     const auto end = reinterpret_cast<std::uintptr_t>(X_.data() + (i + 1) * X_.cols());
     for (std::uintptr_t a = first; a < end; a += line)
+      // NOLINTNEXTLINE(performance-no-int-to-ptr): an address to prefetch, never dereferenced
       __builtin_prefetch(reinterpret_cast<const void*>(a));
     __builtin_prefetch(y_.data() + i);
   }
