@@ -5,6 +5,7 @@
 #include <nabla/autodiff/core/nearest_name.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -41,15 +42,25 @@ Arguments::Arguments(std::span<const char* const> args, std::span<const OptionSp
     const auto spec = std::find_if(specs.begin(), specs.end(),
                                    [&](const OptionSpec& s) { return s.name == name; });
     if (spec == specs.end()) {
+      // A formula that starts with "--" reads as an option (every option name is lower-case
+      // letters and '-'): say how to pass it.
+      const std::string hint =
+          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string_view::npos
+              ? fmt::format(
+                    "; a formula that starts with '-' goes last, after '--': nabla grad "
+                    "--at 1 -- \"{}\"",
+                    arg)
+              : std::string();
       std::vector<std::string_view> names;
       for (const OptionSpec& s : specs) names.push_back(s.name);
       const std::string_view nearest = detail::nearest_name(name, names, 2);
-      throw UsageError(
-          nearest.empty() ? fmt::format("unknown option --{}", name)
-                          : fmt::format("unknown option --{} (did you mean --{}?)", name, nearest));
+      throw UsageError(nearest.empty() ? fmt::format("unknown option --{}{}", name, hint)
+                                       : fmt::format("unknown option --{} (did you mean --{}?){}",
+                                                     name, nearest, hint));
     }
     if (!spec->takes_value) {
       if (inline_value) throw UsageError(fmt::format("--{} takes no value", name));
+      if (options_.contains(name)) throw UsageError(fmt::format("--{} is given twice", name));
       options_.emplace(std::string(name), "");
       continue;
     }
@@ -58,6 +69,10 @@ Arguments::Arguments(std::span<const char* const> args, std::span<const OptionSp
         throw UsageError(fmt::format("--{} needs a value ({})", name, spec->value));
       inline_value = args[++i];
     }
+    // One value per option, except those meant to repeat: a second --at is a mistake, not a
+    // silent override.
+    if (name != "param" && options_.contains(name))
+      throw UsageError(fmt::format("--{} is given twice", name));
     options_.emplace(std::string(name), std::string(*inline_value));
   }
 }
@@ -78,16 +93,37 @@ std::vector<std::string> Arguments::values(std::string_view name) const {
 }
 
 double parse_number(std::string_view text, std::string_view option) {
-  const std::string_view t = trim(text);
+  std::string_view t = trim(text);
+  // from_chars reads neither a leading '+' nor the constants; people type both.
+  double sign = 1.0;
+  if (!t.empty() && (t.front() == '+' || t.front() == '-') && t.size() > 1 &&
+      (t.substr(1) == "pi" || t.substr(1) == "e")) {
+    sign = t.front() == '-' ? -1.0 : 1.0;
+    t.remove_prefix(1);
+  } else if (t.size() > 1 && t.front() == '+' && t[1] != '-' && t[1] != '+') {
+    t.remove_prefix(1);
+  }
+  if (t == "pi") return sign * 3.141592653589793;
+  if (t == "e") return sign * 2.718281828459045;
   double v = 0.0;
   const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
-    // from_chars has no "+1"; accept it as people type it.
-    if (t.size() > 1 && t.front() == '+') return parse_number(t.substr(1), option);
-    if (t == "pi") return 3.141592653589793;
-    if (t == "e") return 2.718281828459045;
+  if (t.empty() || end != t.data() + t.size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range))
     throw UsageError(fmt::format("--{}: '{}' is not a number", option, text));
-  }
+  if (ec == std::errc::result_out_of_range || !std::isfinite(v))
+    throw UsageError(fmt::format("--{}: '{}' is not a finite double", option, text));
+  return v;
+}
+
+double parse_nonnegative(std::string_view text, std::string_view option) {
+  const double v = parse_number(text, option);
+  if (v < 0.0) throw UsageError(fmt::format("--{}: {} is negative", option, text));
+  return v;
+}
+
+double parse_positive(std::string_view text, std::string_view option) {
+  const double v = parse_number(text, option);
+  if (v <= 0.0) throw UsageError(fmt::format("--{}: {} is not positive", option, text));
   return v;
 }
 
@@ -97,6 +133,12 @@ long long parse_integer(std::string_view text, std::string_view option) {
   const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (t.empty() || ec != std::errc() || end != t.data() + t.size())
     throw UsageError(fmt::format("--{}: '{}' is not a whole number", option, text));
+  return v;
+}
+
+long long parse_count(std::string_view text, std::string_view option) {
+  const long long v = parse_integer(text, option);
+  if (v < 0) throw UsageError(fmt::format("--{}: {} is negative", option, text));
   return v;
 }
 

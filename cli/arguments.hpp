@@ -45,9 +45,13 @@ class Arguments {
 
 // "0,1" or "0, 1" or "1e-3,-2": a point; a UsageError names the item that is not a number.
 [[nodiscard]] Eigen::VectorXd parse_point(std::string_view text, std::string_view option);
-// A number for an option ("--lr 0.1"), with the option named in the error.
+// A finite number for an option ("--lr 0.1", "-pi"), with the option named in the error; NaN,
+// infinities and values beyond the range of a double are errors.
 [[nodiscard]] double parse_number(std::string_view text, std::string_view option);
+[[nodiscard]] double parse_nonnegative(std::string_view text, std::string_view option);
+[[nodiscard]] double parse_positive(std::string_view text, std::string_view option);
 [[nodiscard]] long long parse_integer(std::string_view text, std::string_view option);
+[[nodiscard]] long long parse_count(std::string_view text, std::string_view option);  // ≥ 0
 // "x,y,z": names separated by commas.
 [[nodiscard]] std::vector<std::string> parse_names(std::string_view text);
 

@@ -48,7 +48,9 @@ tr.receiving td { background: #fde9d9; }
 <h1 id="formula"></h1>
 <p id="point"></p>
 <p>Reverse mode: the adjoint of the output is 1; each step takes one record, whose adjoint is
-complete, and adds adjoint × local partial to each of its inputs.</p>
+complete, and adds adjoint × local partial to each of its inputs (the highlighted edges; the
+status lists each contribution and the input's adjoint after it). A record whose adjoint is 0
+passes nothing on, so the sweep skips it.</p>
 <div id="controls">
 <button id="back" type="button">Back</button><button id="next" type="button">Next</button>
 <label id="output-choice" hidden>output <select id="output"></select></label>
@@ -93,6 +95,7 @@ function draw() {
   while (svg.firstChild) svg.removeChild(svg.firstChild);
   const L = layout(t);
   svg.setAttribute("width", L.width); svg.setAttribute("height", L.height);
+  svg.setAttribute("viewBox", "0 0 " + L.width + " " + L.height);
   const defs = el("defs", {});
   const marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
                                markerWidth: "7", markerHeight: "7", orient: "auto"});
@@ -223,18 +226,21 @@ std::string html_page(const Formula& f, const Eigen::VectorXd& x,
   }
   data["outputs"] = outs;
   data["output_names"] = names;
-  // ensure_ascii: the page's script holds only ASCII, whatever the formula; "</" is escaped so
-  // no string can close the <script> element.
-  std::string json = data.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+  // ensure_ascii: the page's script holds only ASCII, whatever the formula; '<', '>' and '&'
+  // become \u escapes (they occur only inside JSON strings), so no text can close the <script>
+  // element or open a comment in it.
+  const std::string json = data.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
   std::string safe;
   safe.reserve(json.size());
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/') {
-      safe += "<\\/";
-      ++i;
-    } else {
-      safe += json[i];
-    }
+  for (const char c : json) {
+    if (c == '<')
+      safe += "\\u003c";
+    else if (c == '>')
+      safe += "\\u003e";
+    else if (c == '&')
+      safe += "\\u0026";
+    else
+      safe += c;
   }
   return std::string(kHead) + safe + std::string(kScript);
 }
@@ -243,9 +249,9 @@ void write_html_page(const std::string& path, const Formula& f, const Eigen::Vec
                      const std::vector<ReverseTrace>& traces,
                      const std::vector<std::size_t>& outputs) {
   std::ofstream file(path, std::ios::binary);
-  if (!file) throw Error(fmt::format("nabla: cannot write {}", path));
+  if (!file) throw Error(fmt::format("cannot write {}", path));
   file << html_page(f, x, traces, outputs);
-  if (!file.flush()) throw Error(fmt::format("nabla: writing {} failed", path));
+  if (!file.flush()) throw Error(fmt::format("writing {} failed", path));
 }
 
 }  // namespace nabla::cli

@@ -108,7 +108,7 @@ const Table& table() {
         "  nabla minimize \"(x1 - 3)^2\" --from 0 --lr 0.25 --iterations 10 --history"
         "   (lecture 004)\n"
         "  nabla minimize \"(1-x1)^2 + 100*(x2-x1^2)^2\" --from -1.2,1 --method lbfgs "
-        "--until grad<1e-10\n"
+        "--param gtol=1e-10 --param ftol=0\n"
         "  nabla minimize \"x1^2 + 10*x2^2\" --from 1,1 --method adam --lr 0.1 --schedule "
         "inverse_time --plot loss.svg\n",
         own(kMinimize), run_minimize);

@@ -11,7 +11,13 @@ namespace nabla::cli {
 Formula parse_formula(const std::string& text, const Arguments& args) {
   FormulaOptions options;
   if (const auto vars = args.value("vars")) options.variables = parse_names(*vars);
-  return Formula::parse(text, options);
+  try {
+    return Formula::parse(text, options);
+  } catch (const FormulaError&) {
+    throw;
+  } catch (const Error& e) {  // --vars x,x or --vars 1y: a mistake on the command line
+    throw UsageError(e.what());
+  }
 }
 
 Formula read_formula(const Arguments& args, std::string_view command) {

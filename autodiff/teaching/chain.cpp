@@ -39,8 +39,10 @@ void accumulate(ChainOfJacobians& c, const std::vector<std::string>& at, bool on
     c.right_multiply_adds += c.jacobians[s].rows() * c.jacobians[s].cols() * acc.cols();
     c.from_right.push_back(c.jacobians[s] * acc);
   }
-  c.max_difference = std::max((c.from_left.back() - c.direct).cwiseAbs().maxCoeff(),
-                              (c.from_right.back() - c.direct).cwiseAbs().maxCoeff());
+  c.max_difference = c.direct.size() == 0
+                         ? 0.0
+                         : std::max((c.from_left.back() - c.direct).cwiseAbs().maxCoeff(),
+                                    (c.from_right.back() - c.direct).cwiseAbs().maxCoeff());
 
   const int p = options.precision;
   std::string& t = c.text;

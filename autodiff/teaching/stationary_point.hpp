@@ -26,9 +26,12 @@ namespace detail {
 // Fills p.kind from p.gradient and p.hessian (and p.gradient_norm, p.eigenvalues).
 inline void classify(StationaryPoint& p, double gradient_tolerance, double eigen_tolerance) {
   p.gradient_norm = p.gradient.size() == 0 ? 0.0 : p.gradient.cwiseAbs().maxCoeff();
+  if (p.hessian.size() == 0) {  // no variables: nothing to decide (and nothing to decompose)
+    p.eigenvalues.resize(0);
+    return;
+  }
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(p.hessian, Eigen::EigenvaluesOnly);
   p.eigenvalues = eig.eigenvalues();
-  if (p.eigenvalues.size() == 0) return;  // no variables: nothing to decide
   if (p.gradient_norm > gradient_tolerance) {
     p.kind = StationaryKind::NotStationary;
     return;

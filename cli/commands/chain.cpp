@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <string>
+
 #include <nabla/autodiff/teaching/chain.hpp>
 
 #include "../commands.hpp"
@@ -29,6 +32,31 @@ std::vector<std::string> stage_texts(const Arguments& args) {
   return out;
 }
 
+// A later stage: its variables in numeric order when they are one name with numbers (u1, u2,
+// …, u10 — as x1 … xn always are), else in order of first appearance; they bind to the previous
+// stage's outputs in that order.
+Formula later_stage(const std::string& text) {
+  Formula f = Formula::parse(text);
+  std::string prefix;
+  long long largest = 0, smallest = 1;
+  for (const std::string& v : f.variables()) {
+    const std::size_t digits = v.find_first_of("0123456789");
+    if (digits == 0 || digits == std::string::npos ||
+        v.find_first_not_of("0123456789", digits) != std::string::npos || v.size() - digits > 6)
+      return f;
+    if (prefix.empty()) prefix = v.substr(0, digits);
+    if (v.substr(0, digits) != prefix) return f;
+    const long long k = std::stoll(v.substr(digits));
+    largest = std::max(largest, k);
+    smallest = std::min(smallest, k);
+  }
+  if (prefix.empty()) return f;
+  FormulaOptions options;
+  for (long long k = smallest; k <= largest; ++k)
+    options.variables.push_back(fmt::format("{}{}", prefix, k));
+  return Formula::parse(text, options);
+}
+
 }  // namespace
 
 int run_chain(const Arguments& args) {
@@ -41,11 +69,10 @@ int run_chain(const Arguments& args) {
   for (std::size_t k = 0; k < texts.size(); ++k) {
     // The first stage's variables are the point's (--vars); a later stage's are its input, the
     // previous stage's outputs in order, whatever they are called.
-    FormulaOptions options;
-    if (k == 0)
-      stages.push_back(parse_formula(texts[k], args));
-    else
-      stages.push_back(Formula::parse(texts[k], options));
+    stages.push_back(k == 0 ? parse_formula(texts[k], args) : later_stage(texts[k]));
+    if (k == 0 && stages[0].variables().empty())
+      throw UsageError(
+          fmt::format("stage 1 ({}) has no variables: nothing to differentiate", texts[0]));
     if (k > 0 && stages[k].variables().size() != stages[k - 1].outputs())
       throw UsageError(fmt::format(
           "stage {} ({}) has {} variable{} but stage {} has {} output{}: a stage's variables are "

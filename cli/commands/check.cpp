@@ -15,9 +15,11 @@ int run_check(const Arguments& args) {
   if (f.variables().empty())
     throw UsageError("nabla check: the formula has no variables, so there is no gradient to check");
   double tolerance = 1e-6;
-  if (const auto t = args.value("tolerance")) tolerance = parse_number(*t, "tolerance");
+  if (const auto t = args.value("tolerance")) tolerance = parse_nonnegative(*t, "tolerance");
   double h = 0.0;
-  if (const auto s = args.value("step")) h = parse_number(*s, "step");
+  if (const auto s = args.value("step")) {  // none: gradcheck's ε^(1/3)
+    h = parse_positive(*s, "step");
+  }
   const Printer p(print_options(args));
   bool passed = true;
   nlohmann::json outputs = nlohmann::json::array();
@@ -44,7 +46,7 @@ int run_check(const Arguments& args) {
   }
   if (args.flag("json")) {
     nlohmann::json j = json_header("check", f, x);
-    j["tolerance"] = tolerance;
+    j["tolerance"] = json_number(tolerance);
     j["outputs"] = outputs;
     j["passed"] = passed;
     print_json(j);

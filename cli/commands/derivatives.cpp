@@ -110,7 +110,7 @@ int run_hessian(const Arguments& args) {
   require_one_output(f, "hessian");
   const Eigen::VectorXd x = read_point(args, f);
   double tolerance = 1e-8;
-  if (const auto t = args.value("tolerance")) tolerance = parse_number(*t, "tolerance");
+  if (const auto t = args.value("tolerance")) tolerance = parse_nonnegative(*t, "tolerance");
   StationaryPoint s;
   const double value = value_and_gradient(f, x, s.gradient);
   s.hessian = hessian(f, x);
@@ -122,7 +122,7 @@ int run_hessian(const Arguments& args) {
     j["gradient"] = json_vector(s.gradient);
     j["hessian"] = json_matrix(s.hessian);
     j["eigenvalues"] = json_vector(s.eigenvalues);
-    j["second_order"] = second_order_name(s.kind);
+    j["second_order"] = x.size() == 0 ? "no variables" : second_order_name(s.kind);
     print_json(j);
     return 0;
   }
@@ -130,7 +130,9 @@ int run_hessian(const Arguments& args) {
       "{}value       f = {}\ngradient    ∇f = {}\nHessian     ∇²f =\n{}eigenvalues {}\n"
       "second-order check: {}\n",
       heading(f, x, p), p.num(value), p.vector(s.gradient), p.matrix(s.hessian, 2),
-      p.vector(s.eigenvalues), second_order_text(s, p, tolerance));
+      p.vector(s.eigenvalues),
+      x.size() == 0 ? std::string("no variables, nothing to check")
+                    : second_order_text(s, p, tolerance));
   return 0;
 }
 

@@ -41,8 +41,10 @@ std::string output_name(const Formula& f, std::size_t k) {
   return f.outputs() == 1 ? std::string("f") : fmt::format("f{}", k + 1);
 }
 
+// The pass seeded at one variable; `outputs` are the formula outputs (0-based) t.derivative
+// holds, in order.
 std::string forward_text(const Recording& r, const Formula& f, const ForwardTrace& t,
-                         const Printer& p) {
+                         const std::vector<std::size_t>& outputs, const Printer& p) {
   const Tape& tape = const_cast<Recording&>(r).tape();
   const std::string& seed = f.variables()[t.seed];
   std::string s = fmt::format(
@@ -64,7 +66,7 @@ std::string forward_text(const Recording& r, const Formula& f, const ForwardTrac
                      p.num(step.tangent));
   }
   for (Eigen::Index k = 0; k < t.derivative.size(); ++k)
-    s += fmt::format("∂{}/∂{} = {}\n", output_name(f, static_cast<std::size_t>(k)), seed,
+    s += fmt::format("∂{}/∂{} = {}\n", output_name(f, outputs[static_cast<std::size_t>(k)]), seed,
                      p.num(t.derivative[k]));
   return s;
 }
@@ -80,20 +82,27 @@ int run_explain(const Arguments& args) {
   const bool json = args.flag("json");
 
   if (args.flag("forward")) {
+    if (args.value("html"))
+      throw UsageError("--html steps through the reverse sweep: drop --forward to write the page");
     std::vector<Var> ys;
     ys.reserve(outs.size());
     for (const std::size_t k : outs) ys.push_back(r.outputs()[k]);
     nlohmann::json passes = nlohmann::json::array();
-    std::string text = fmt::format("f({}) = {}\nat {}\n", fmt::join(f.variables(), ", "), f.text(),
-                                   p.assignment(f.variables(), x));
+    std::string text =
+        fmt::format("f({}) = {}\nat {}\n", fmt::join(f.variables(), ", "), f.text(),
+                    x.size() == 0 ? "(no variables)" : p.assignment(f.variables(), x));
+    if (x.size() == 0) text += "no variables: nothing to seed\n";
     for (std::size_t j = 0; j < r.inputs().size(); ++j) {
       const ForwardTrace t = forward_trace(r.tape(), r.inputs(), ys, j);
       passes.push_back(to_json(t));
-      text += fmt::format("\n{}", forward_text(r, f, t, p));
+      text += fmt::format("\n{}", forward_text(r, f, t, outs, p));
     }
     if (json) {
       nlohmann::json j = json_header("explain", f, x);
       j["mode"] = "forward";
+      nlohmann::json indices = nlohmann::json::array();
+      for (const std::size_t k : outs) indices.push_back(k + 1);
+      j["outputs"] = indices;  // the formula outputs each pass's "derivative" lists, 1-based
       j["forward"] = passes;
       print_json(j);
     } else {
@@ -116,10 +125,7 @@ int run_explain(const Arguments& args) {
     traces.push_back(std::move(j));
     kept.push_back(std::move(t));
   }
-  if (const auto html = args.value("html")) {
-    write_html_page(*html, f, x, kept, outs);
-    if (!json) text += fmt::format("\nwrote {} (open it in a browser)\n", *html);
-  }
+  // Printed first: a page that cannot be written loses nothing of the answer.
   if (json) {
     nlohmann::json j = json_header("explain", f, x);
     j["mode"] = "reverse";
@@ -127,6 +133,11 @@ int run_explain(const Arguments& args) {
     print_json(j);
   } else {
     fmt::print("{}", text);
+  }
+  if (const auto html = args.value("html")) {
+    std::fflush(stdout);
+    write_html_page(*html, f, x, kept, outs);
+    if (!json) fmt::print("\nwrote {} (open it in a browser)\n", *html);
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -33,9 +34,11 @@ Schedule parse_schedule(const std::string& text) {
     if (a.size() < lo || a.size() > hi)
       throw UsageError(fmt::format("--schedule {}: write {}", text, form));
   };
-  const auto whole = [&](double v) {
-    if (v != std::floor(v) || v < 1)
-      throw UsageError(fmt::format("--schedule {}: {} is not a positive whole number", text, v));
+  // Whole numbers in [lo, 2³¹): checked before the cast, which is undefined out of range.
+  const auto whole = [&](double v, double lo = 1) {
+    if (v != std::floor(v) || v < lo || v >= 2147483648.0)
+      throw UsageError(
+          fmt::format("--schedule {}: {} is not a whole number in [{}, 2^31)", text, v, lo));
     return static_cast<std::int64_t>(v);
   };
   if (name == "constant") return need(0, 0, "constant"), Schedule::constant();
@@ -46,7 +49,7 @@ Schedule parse_schedule(const std::string& text) {
   if (name == "step") return need(2, 2, "step:N,GAMMA"), Schedule::step(whole(a[0]), a[1]);
   if (name == "cosine") {
     need(1, 3, "cosine:TOTAL[,WARMUP[,ETA_MIN]]");
-    return Schedule::cosine(whole(a[0]), a.size() > 1 ? static_cast<std::int64_t>(a[1]) : 0,
+    return Schedule::cosine(whole(a[0]), a.size() > 1 ? whole(a[1], 0) : 0,
                             a.size() > 2 ? a[2] : 0.0);
   }
   if (name == "plateau") {
@@ -69,19 +72,19 @@ void parse_until(const std::string& text, optim::StopCriteria& stop) {
     const std::string name = item.substr(0, op);
     const std::string value = item.substr(op + 1);
     if (name == "grad")
-      stop.gradient_norm = parse_number(value, "until");
+      stop.gradient_norm = parse_nonnegative(value, "until");
     else if (name == "loss")
       stop.loss_below = parse_number(value, "until");
     else if (name == "step")
-      stop.step_norm = parse_number(value, "until");
+      stop.step_norm = parse_nonnegative(value, "until");
     else if (name == "change")
-      stop.loss_change = parse_number(value, "until");
+      stop.loss_change = parse_nonnegative(value, "until");
     else if (name == "iterations")
-      stop.max_iterations = parse_integer(value, "until");
+      stop.max_iterations = parse_count(value, "until");
     else if (name == "evaluations")
-      stop.max_evaluations = parse_integer(value, "until");
+      stop.max_evaluations = parse_count(value, "until");
     else if (name == "seconds")
-      stop.max_seconds = parse_number(value, "until");
+      stop.max_seconds = parse_positive(value, "until");
     else
       throw UsageError(
           fmt::format("--until {}: unknown criterion '{}' (grad, loss, step, change, iterations, "
@@ -90,17 +93,25 @@ void parse_until(const std::string& text, optim::StopCriteria& stop) {
   }
 }
 
+// A gnuplot string literal: single-quoted, a quote written twice.
+std::string gnuplot_quote(const std::string& s) {
+  std::string q = "'";
+  for (const char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
+  q += '\'';
+  return q;
+}
+
 void plot(const std::string& path, const optim::History& h, const std::string& title) {
   bool positive = !h.rows.empty();
   for (const auto& row : h.rows) positive = positive && row.loss > 0.0 && std::isfinite(row.loss);
   std::string script = fmt::format(
       "set terminal svg size 800,500 dynamic enhanced font 'sans,12'\nset output {}\n"
-      "set title {}\nset xlabel 'iteration'\nset ylabel 'f(x_t)'\nset grid\n{}"
-      "$loss << EOD\n",
-      shell_quote(path), shell_quote(title), positive ? "set logscale y\n" : "");
+      "set title {} noenhanced\nset xlabel 'iteration'\nset ylabel 'f(x_t)' noenhanced\n"
+      "set grid\n{}$loss << EOD\n",
+      gnuplot_quote(path), gnuplot_quote(title), positive ? "set logscale y\n" : "");
   for (const auto& row : h.rows)
     if (std::isfinite(row.loss)) script += fmt::format("{} {:.17g}\n", row.iteration, row.loss);
-  script += "EOD\nplot $loss with linespoints pt 7 ps 0.4 title 'f(x_t)'\n";
+  script += "EOD\nplot $loss with linespoints pt 7 ps 0.4 title 'f(x_t)' noenhanced\n";
   run_with_input("gnuplot", script, "gnuplot (apt-get install gnuplot-nox)");
 }
 
@@ -113,7 +124,10 @@ int run_minimize(const Arguments& args) {
         fmt::format("nabla minimize: the formula has {} outputs; it needs one", f.outputs()));
   const Eigen::VectorXd x0 = read_point(args, f, "from");
   optim::MethodParams params;
-  if (const auto lr = args.value("lr")) params["lr"] = *lr;
+  if (const auto lr = args.value("lr")) {
+    (void)parse_positive(*lr, "lr");  // the method reads the text; a NaN never reaches it
+    params["lr"] = *lr;
+  }
   for (const std::string& p : args.values("param")) {
     const std::size_t eq = p.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -121,24 +135,39 @@ int run_minimize(const Arguments& args) {
     params[p.substr(0, eq)] = p.substr(eq + 1);
   }
   const std::string method_name = args.value("method").value_or("gradient_descent");
-  const optim::Method method = optim::method_from_name(method_name, params);
+  // An unknown method or parameter, or a value the method rejects, is a mistake on the command
+  // line (exit status 2), with the library's message listing what is valid.
+  const auto usage = [](auto&& make) {
+    try {
+      return make();
+    } catch (const UsageError&) {
+      throw;
+    } catch (const Error& e) {
+      throw UsageError(e.what());
+    }
+  };
+  const optim::Method method = usage([&] { return optim::method_from_name(method_name, params); });
 
   optim::Options options;
-  if (const auto s = args.value("schedule")) options.schedule = parse_schedule(*s);
+  if (const auto s = args.value("schedule"))
+    options.schedule = usage([&] { return parse_schedule(*s); });
   if (const auto n = args.value("iterations"))
-    options.stop.max_iterations = parse_integer(*n, "iterations");
+    options.stop.max_iterations = parse_count(*n, "iterations");
   if (const auto u = args.value("until")) parse_until(*u, options.stop);
-  options.seed = static_cast<std::uint64_t>(
-      args.value("seed") ? parse_integer(*args.value("seed"), "seed") : 0);
+  options.seed =
+      static_cast<std::uint64_t>(args.value("seed") ? parse_count(*args.value("seed"), "seed") : 0);
   const bool json = args.flag("json");
   const bool history = args.flag("history");
-  options.history.record_x = history || json;
+  options.history.record_x = history;
+  // The history feeds --plot and the JSON; without --history it keeps at most ~10⁴ rows, so a
+  // run of 10⁸ iterations does not hold 10⁸ rows.
+  if (!history)
+    options.history.every =
+        std::max<std::int64_t>(1, optim::effective_max_iterations(options.stop) / 10000);
   options.progress_bar = args.flag("progress") || (!json && isatty(STDERR_FILENO) != 0);
 
   const optim::Result r = optim::minimize(f, x0, method, options);
   const Printer p(print_options(args));
-  if (const auto svg = args.value("plot"))
-    plot(*svg, r.history, fmt::format("{} on {}", r.method, f.text()));
 
   if (json) {
     nlohmann::json j = json_header("minimize", f, x0);
@@ -158,10 +187,13 @@ int run_minimize(const Arguments& args) {
       rows.push_back({{"iteration", row.iteration},
                       {"loss", json_number(row.loss)},
                       {"gradient_norm", json_number(row.gradient_norm)},
-                      {"step_size", json_number(row.step_size)},
-                      {"x", json_vector(row.x)}});
+                      {"step_size", json_number(row.step_size)}});
+    if (history)
+      for (std::size_t k = 0; k < rows.size(); ++k) rows[k]["x"] = json_vector(r.history.rows[k].x);
     j["history"] = rows;
     print_json(j);
+    if (const auto svg = args.value("plot"))  // after the answer: a failed plot loses nothing
+      plot(*svg, r.history, fmt::format("{} on {}", r.method, f.text()));
     return r.success() ? 0 : 1;
   }
   std::string out =
@@ -182,8 +214,12 @@ int run_minimize(const Arguments& args) {
   out +=
       fmt::format("stopped   {}: {}\nx         {}\nf(x)      {}\niterations {}\n",
                   to_string(r.stop_reason), r.message, p.vector(r.x), p.num(r.value), r.iterations);
-  if (const auto svg = args.value("plot")) out += fmt::format("wrote {}\n", *svg);
   fmt::print("{}", out);
+  if (const auto svg = args.value("plot")) {  // after the answer: a failed plot loses nothing
+    std::fflush(stdout);
+    plot(*svg, r.history, fmt::format("{} on {}", r.method, f.text()));
+    fmt::print("wrote {}\n", *svg);
+  }
   return r.success() ? 0 : 1;
 }
 

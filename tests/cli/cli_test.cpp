@@ -140,7 +140,8 @@ TEST_CASE("the lectures' examples, exactly as on the slides") {
   j = nabla_json({"hessian", "x1^2*x2 + x2^3", "--at", "1,2"});
   CHECK(j["hessian"] == json({{4.0, 2.0}, {2.0, 12.0}}));  // [[2x₂, 2x₁], [2x₁, 6x₂]]
   // 004: gradient descent on (x − 3)² from 0 with h = 0.25: x_t = 3(1 − 2⁻ᵗ), exact in binary.
-  j = nabla_json({"minimize", "(x1 - 3)^2", "--from", "0", "--lr", "0.25", "--iterations", "10"});
+  j = nabla_json(
+      {"minimize", "(x1 - 3)^2", "--from", "0", "--lr", "0.25", "--iterations", "10", "--history"});
   CHECK(j["method"] == "gradient_descent");
   CHECK(j["iterations"] == 10);
   CHECK(j["x"][0] == 3.0 * (1.0 - std::ldexp(1.0, -10)));
@@ -333,7 +334,7 @@ TEST_CASE("every mistake is a clear message and a non-zero exit status") {
       {{"grad", "x1; x2", "--at", "1,2"}, 2, "jacobian"},
       {{"grad", "x1", "--at", "1", "--jsno"}, 2, "--json"},
       {{"gard", "x1"}, 2, "unknown command"},
-      {{"minimize", "x1", "--from", "1", "--method", "adamm"}, 1, "adam"},
+      {{"minimize", "x1", "--from", "1", "--method", "adamm"}, 2, "adam"},
       {{"minimize", "-x1^2", "--from", "1", "--lr", "0.6"}, 1, "diverged"},
       {{"minimize", "x1^2", "--from", "1", "--schedule", "power"}, 2, "power:P"},
       {{"minimize", "x1^2", "--from", "1", "--until", "gradd<1"}, 2, "grad"},
@@ -346,12 +347,68 @@ TEST_CASE("every mistake is a clear message and a non-zero exit status") {
        1,
        "cannot write"},
   };
+  // The review's probes: each would have crashed, or answered without saying it was wrong.
+  const std::vector<Case> more = {
+      {{"hessian", "2+3", "--json"}, 0, "\"second_order\": \"no variables\""},
+      {{"chain", "2+3"}, 2, "no variables"},
+      {{"explain", "x1", "--at", "1", "--forward", "--html", "p.html"}, 2, "drop --forward"},
+      {{"hessian", "x1^2 + x2", "--at", "0,0", "--tolerance", "nan"}, 2, "finite"},
+      {{"hessian", "x1^2", "--at", "0", "--tolerance", "-1"}, 2, "negative"},
+      {{"check", "x1^2", "--at", "1", "--step", "0"}, 2, "not positive"},
+      {{"grad", "x1", "--at", "1", "--at", "2"}, 2, "given twice"},
+      {{"minimize", "x1^2", "--from", "1", "--iterations", "-1"}, 2, "negative"},
+      {{"minimize", "x1^2", "--from", "1", "--seed", "-1"}, 2, "negative"},
+      {{"minimize", "x1^2", "--from", "1", "--schedule", "step:inf,0.5"}, 2, "finite"},
+      {{"minimize", "x1^2", "--from", "1", "--schedule", "cosine:100,2.7"}, 2, "whole number"},
+      {{"minimize", "x1^2", "--from", "1", "--schedule", "plateau:0.5,1e10"}, 2, "whole number"},
+      {{"minimize", "x1^2", "--from", "1", "--lr", "nan"}, 2, "finite"},
+      {{"minimize", "x1^2", "--from", "1", "--param", "beta9=1"}, 2, "beta9"},
+      {{"grad", "x1", "--at", "+-1"}, 2, "not a number"},
+      {{"grad", "x1", "--at", "1e-400"}, 2, "finite"},
+      {{"grad", "x1 + y", "--vars", "x1,x1", "--at", "1,2"}, 2, "x1"},
+      {{"grad", "--x1", "--at", "1"}, 2, "after '--'"},
+  };
+  for (const Case& c : more) {
+    const Run r = nabla(c.args, true);
+    INFO(c.args[0], " ", c.args.size() > 1 ? c.args[1] : "", ": ", r.out);
+    CHECK(r.status == c.status);
+    CHECK(r.out.find(c.says) != std::string::npos);
+  }
   for (const Case& c : cases) {
     const Run r = nabla(c.args, true);
     INFO(c.args[0], " ", c.args.size() > 1 ? c.args[1] : "", ": ", r.out);
     CHECK(r.status == c.status);
     CHECK(r.out.find(c.says) != std::string::npos);
   }
+}
+
+TEST_CASE("numbers worked by hand: -pi, '--', chain stages in numeric order, forward --output") {
+  // x1 at −π: the constant, signed.
+  CHECK(nabla_json({"grad", "x1^2", "--at", "-pi"})["gradient"][0] == -2.0 * 3.141592653589793);
+  // A formula after '--' may start with '-': −(−x1) = x1.
+  const Run minus = nabla({"grad", "--at", "1", "--json", "--", "--x1"});
+  CHECK(minus.status == 0);
+  CHECK(json::parse(minus.out)["gradient"] == json({1.0}));
+  // u1 = x1 + x2 = 3 and u2 = x1·x2 = 2 bind in numeric order whatever order the text names
+  // them: f = u2 − u1 = x1x2 − x1 − x2, ∇f = (x2 − 1, x1 − 1) = (1, 0) at (1, 2).
+  const json c = nabla_json({"chain", "x1 + x2; x1*x2", "u2 - u1", "--at", "1,2"});
+  CHECK(c["direct"] == json({{1.0, 0.0}}));
+  CHECK(c["from_left"].back() == json({{1.0, 0.0}}));
+  // Forward mode for output 2 of (x1², x1·x2) at (1, 2): ∂f2/∂x1 = x2 = 2, ∂f2/∂x2 = x1 = 1.
+  const Run fwd = nabla({"explain", "x1^2; x1*x2", "--at", "1,2", "--output", "2", "--forward"});
+  CHECK(fwd.status == 0);
+  CHECK(fwd.out.find("∂f2/∂x1 = 2") != std::string::npos);
+  CHECK(fwd.out.find("∂f2/∂x2 = 1") != std::string::npos);
+  CHECK(fwd.out.find("∂f1/") == std::string::npos);
+  const json fj =
+      nabla_json({"explain", "x1^2; x1*x2", "--at", "1,2", "--output", "2", "--forward"});
+  CHECK(fj["outputs"] == json({2}));
+  CHECK(fj["forward"][0]["derivative"] == json({2.0}));
+  CHECK(fj["forward"][1]["derivative"] == json({1.0}));
+  // No variables: value 5, nothing to check.
+  const json h = nabla_json({"hessian", "2+3"});
+  CHECK(h["value"] == 5.0);
+  CHECK(h["hessian"] == json::array());
 }
 
 TEST_CASE("--svg through Graphviz and --plot through gnuplot write their files") {
@@ -376,6 +433,13 @@ TEST_CASE("--svg through Graphviz and --plot through gnuplot write their files")
   if (have_gnuplot) {
     CHECK(plot.status == 0);
     CHECK(read_file(fmt::format("{}/loss.svg", dir)).find("<svg") != std::string::npos);
+    // A quote in the name, and a title gnuplot's enhanced text would have mangled.
+    const Run quoted = nabla({"minimize", "(x1 - 3)^2", "--from", "0", "--lr", "0.25", "--plot",
+                              fmt::format("{}/it's.svg", dir)},
+                             true);
+    CHECK(quoted.status == 0);
+    const std::string svg = read_file(fmt::format("{}/it's.svg", dir));
+    CHECK(svg.find("gradient_descent on (x1 - 3)^2") != std::string::npos);
   } else {
     CHECK(plot.status == 1);
     CHECK(plot.out.find("gnuplot") != std::string::npos);
