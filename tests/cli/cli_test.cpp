@@ -229,7 +229,9 @@ TEST_CASE("explain --json: the adjoints it prints are the gradient, bit for bit"
         double at_step = 0.0, last_after = 0.0;
         bool contributed = false;
         for (const json& r : t["records"]) {
-          if (r["operation"] != "input" || r.value("label", "") != e["variables"][v]) continue;
+          if (r["operation"] != "input" ||
+              r.value("label", std::string()) != e["variables"][v].get<std::string>())
+            continue;
           for (const json& s : t["steps"]) {
             if (s["record"] == r["index"]) at_step = number(s["adjoint"]);
             for (const json& c : s["contributions"])
